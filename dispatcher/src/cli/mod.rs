@@ -1,0 +1,84 @@
+//! The command line: one `rsstreaming` binary with every subcommand of SPEC §3.
+
+mod database;
+mod emote;
+mod streamer;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use rsstreaming_shared::{Config, Store};
+use std::path::{Path, PathBuf};
+
+#[derive(Parser, Debug)]
+#[command(name = "rsstreaming", version, about = "Live streaming web site for nginx-rtmp, with chat")]
+pub struct Cli {
+    /// The configuration file.
+    #[arg(long, global = true, default_value = "config.yaml")]
+    pub config: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Create or upgrade the database schema, or add a migration.
+    Database {
+        #[command(subcommand)]
+        action: database::DatabaseAction,
+    },
+    /// Manage streamer accounts.
+    Streamer {
+        #[command(subcommand)]
+        action: streamer::StreamerAction,
+    },
+    /// Manage custom chat emotes.
+    #[command(alias = "emoji")]
+    Emote {
+        #[command(subcommand)]
+        action: emote::EmoteAction,
+    },
+}
+
+/// Runs one parsed command line.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Database { action } => database::run(&cli.config, action).await,
+        Command::Streamer { action } => streamer::run(&open_store(&cli.config).await?, action).await,
+        Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
+    }
+}
+
+/// Loads the config file (with environment overrides).
+pub fn load_config(path: &Path) -> anyhow::Result<Config> {
+    Ok(Config::load(path)?)
+}
+
+/// Connects to the configured database, without touching the schema.
+pub async fn connect(config: &Config) -> anyhow::Result<Store> {
+    let url = config.database_url().map_err(anyhow::Error::msg)?;
+    Ok(Store::connect(&url).await?)
+}
+
+/// Connects for a management command. The embedded SQLite default creates its schema on first
+/// use, so a newcomer never has to run `database create`; MySQL must have been created.
+async fn open_store(config_path: &Path) -> anyhow::Result<Store> {
+    let config = load_config(config_path)?;
+    let store = connect(&config).await?;
+    prepare_schema(&store).await?;
+    Ok(store)
+}
+
+/// Ensures the schema is usable: created/upgraded automatically on SQLite, required on MySQL.
+pub async fn prepare_schema(store: &Store) -> anyhow::Result<()> {
+    use rsstreaming_shared::store::Backend;
+    match store.backend() {
+        Backend::Sqlite => {
+            store
+                .upgrade_schema()
+                .await
+                .context("preparing the embedded database")?;
+        }
+        Backend::MySql => store.require_current_schema().await?,
+    }
+    Ok(())
+}

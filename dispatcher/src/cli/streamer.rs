@@ -1,0 +1,146 @@
+//! `streamer list | add | drop | key | description | password | chat`.
+
+use clap::{Args, Subcommand};
+use rsstreaming_shared::auth::generate_key;
+use rsstreaming_shared::store::ChatSetting;
+use rsstreaming_shared::Store;
+
+#[derive(Args, Debug)]
+pub struct UserArg {
+    /// The streamer's username.
+    #[arg(long, alias = "user")]
+    pub username: String,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StreamerAction {
+    /// List streamers (never their keys).
+    List,
+    /// Add a streamer; without --key a strong key is generated and printed once.
+    Add {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Remove a streamer.
+    #[command(alias = "remove")]
+    Drop {
+        #[command(flatten)]
+        user: UserArg,
+    },
+    /// Replace a streamer's key; without --key a strong key is generated and printed once.
+    Key {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long)]
+        key: Option<String>,
+    },
+    /// Set the stream description; leave out --description to clear it.
+    Description {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Set the viewer password; leave out --password to make the stream public.
+    Password {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Set the default chat visibility for new viewers.
+    Chat {
+        #[command(flatten)]
+        user: UserArg,
+        #[arg(long, value_parser = ["enabled", "hidden", "disabled"])]
+        setting: String,
+    },
+}
+
+pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
+    match action {
+        StreamerAction::List => list(store).await?,
+        StreamerAction::Add { user, key } => {
+            let (key, generated) = key_or_generated(key);
+            let s = store.add_streamer(&user.username, &key).await?;
+            println!("added streamer {}", s.username);
+            if generated {
+                println!("stream key (shown once, keep it secret): {key}");
+            }
+        }
+        StreamerAction::Drop { user } => {
+            store.drop_streamer(&user.username).await?;
+            println!("removed streamer {}", user.username);
+        }
+        StreamerAction::Key { user, key } => {
+            let (key, generated) = key_or_generated(key);
+            store.set_key(&user.username, &key).await?;
+            println!("stream key of {} replaced", user.username);
+            if generated {
+                println!("stream key (shown once, keep it secret): {key}");
+            }
+        }
+        StreamerAction::Description { user, description } => {
+            store
+                .set_description(&user.username, description.as_deref())
+                .await?;
+            println!(
+                "description of {} {}",
+                user.username,
+                if description.is_some() { "set" } else { "cleared" }
+            );
+        }
+        StreamerAction::Password { user, password } => {
+            let password = password.filter(|p| !p.is_empty());
+            store
+                .set_streampass(&user.username, password.as_deref())
+                .await?;
+            println!(
+                "viewer password of {} {}",
+                user.username,
+                if password.is_some() { "set" } else { "removed" }
+            );
+        }
+        StreamerAction::Chat { user, setting } => {
+            let setting: ChatSetting = setting.parse().map_err(anyhow::Error::msg)?;
+            store.set_chat(&user.username, setting).await?;
+            println!("chat of {} set to {}", user.username, setting.as_str());
+        }
+    }
+    store.close().await;
+    Ok(())
+}
+
+fn key_or_generated(key: Option<String>) -> (String, bool) {
+    match key {
+        Some(k) => (k, false),
+        None => (generate_key(), true),
+    }
+}
+
+async fn list(store: &Store) -> anyhow::Result<()> {
+    let streamers = store.streamers().await?;
+    if streamers.is_empty() {
+        println!("no streamers; add one with `rsstreaming streamer add --username NAME`");
+        return Ok(());
+    }
+    let width = streamers
+        .iter()
+        .map(|s| s.username.len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
+    println!("{:width$}  {:9}  {:8}  DESCRIPTION", "USERNAME", "PASSWORD", "CHAT");
+    for s in streamers {
+        println!(
+            "{:width$}  {:9}  {:8}  {}",
+            s.username,
+            if s.streampass.is_some() { "protected" } else { "public" },
+            s.chat.as_str(),
+            s.description.replace('\n', " ")
+        );
+    }
+    Ok(())
+}

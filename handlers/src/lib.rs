@@ -1,0 +1,1 @@
+//! The stateless HTTP handlers and the route table.

@@ -1,0 +1,1 @@
+//! Cloud deployment adapter (filled by the Lambda work).

@@ -1,0 +1,368 @@
+//! `config.yaml` plus `RSSTREAMING_*` environment overrides.
+//!
+//! The file keeps the Python system's keys so an existing `config.yaml` keeps working; the
+//! environment can set every leaf so a cloud function needs no file at all. Errors name the file
+//! (or variable) and the key, because an operator fixes them by reading one line.
+
+use serde::Deserialize;
+use serde_yaml_ng::{Mapping, Value};
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong while loading the configuration, each naming where and what.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {path}: cannot read it: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("config file {path}: {message}")]
+    Invalid { path: String, message: String },
+}
+
+/// The whole configuration after file and environment are merged.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub database: DatabaseConfig,
+    /// Absent: single-process mode with in-memory shared state.
+    #[serde(default)]
+    pub redis: Option<RedisConfig>,
+    /// Signs viewer-pass cookies. Absent or empty: a random key is created once and kept in the
+    /// store, so every instance sharing that store agrees on it.
+    #[serde(default)]
+    pub secret_key: Option<String>,
+    #[serde(default = "default_hls_dir")]
+    pub hls_dir: PathBuf,
+    /// Seconds since the playlist was last written for a stream to count as live.
+    #[serde(default = "default_live_delay")]
+    pub live_indicator_delay: f64,
+    /// Suffixes after `<name>_` written by the transcoding nginx config; empty = one plain stream.
+    #[serde(default)]
+    pub video_qualities: Vec<String>,
+    /// Page themes; the first one is the default.
+    #[serde(default = "default_themes")]
+    pub themes: Vec<String>,
+    #[serde(default)]
+    pub publish: PublishConfig,
+    #[serde(default)]
+    pub hls: HlsConfig,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `mysql://user:pass@host/db` or `sqlite://path.db`; wins over the four fields below.
+    pub url: Option<String>,
+    pub address: Option<String>,
+    pub database: Option<String>,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RedisConfig {
+    pub url: String,
+}
+
+/// How a publish is accepted and how the key is kept out of file names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishConfig {
+    #[serde(default)]
+    pub mode: PublishMode,
+    /// Addresses (exact IPs or CIDR blocks) allowed to call the on_publish hooks.
+    #[serde(default = "default_hook_allow")]
+    pub allow: Vec<String>,
+}
+
+impl Default for PublishConfig {
+    fn default() -> Self {
+        Self {
+            mode: PublishMode::default(),
+            allow: default_hook_allow(),
+        }
+    }
+}
+
+/// `rename`: nginx writes `<key>*` files and playlists are rewritten to public names (works with
+/// the seed's single-application nginx config). `redirect`: on_publish answers 3xx with the
+/// public name and a second nginx application writes files under that name, so no file name
+/// ever holds the key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PublishMode {
+    #[default]
+    Rename,
+    Redirect,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HlsConfig {
+    /// When set (e.g. `/internal-hls/`), segment requests are answered with an
+    /// `X-Accel-Redirect` to this internal nginx location instead of the file body.
+    #[serde(default)]
+    pub accel_redirect: Option<String>,
+}
+
+fn default_hls_dir() -> PathBuf {
+    PathBuf::from("hls")
+}
+fn default_live_delay() -> f64 {
+    5.0
+}
+fn default_themes() -> Vec<String> {
+    vec!["default".into(), "dark".into(), "light".into()]
+}
+fn default_hook_allow() -> Vec<String> {
+    vec!["127.0.0.0/8".into(), "::1".into()]
+}
+
+/// The shape of one overridable leaf, so an environment string becomes the right YAML value.
+#[derive(Clone, Copy)]
+enum Leaf {
+    Text,
+    Number,
+    List,
+}
+
+/// Every setting the environment may override: `RSSTREAMING_` + the path joined by `_`.
+const OVERRIDABLE: &[(&[&str], Leaf)] = &[
+    (&["database", "url"], Leaf::Text),
+    (&["database", "address"], Leaf::Text),
+    (&["database", "database"], Leaf::Text),
+    (&["database", "user"], Leaf::Text),
+    (&["database", "password"], Leaf::Text),
+    (&["redis", "url"], Leaf::Text),
+    (&["secret_key"], Leaf::Text),
+    (&["hls_dir"], Leaf::Text),
+    (&["live_indicator_delay"], Leaf::Number),
+    (&["video_qualities"], Leaf::List),
+    (&["themes"], Leaf::List),
+    (&["publish", "mode"], Leaf::Text),
+    (&["publish", "allow"], Leaf::List),
+    (&["hls", "accel_redirect"], Leaf::Text),
+];
+
+/// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.
+pub fn env_name(path: &[&str]) -> String {
+    format!("RSSTREAMING_{}", path.join("_").to_uppercase())
+}
+
+impl Config {
+    /// Reads `path`, then applies the environment. A missing file is an error.
+    pub fn load(path: &Path) -> Result<Self, ConfigError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: shown.clone(),
+            source,
+        })?;
+        Self::from_yaml(&text, &shown, |k| std::env::var(k).ok())
+    }
+
+    /// Configuration from the environment alone (cloud functions ship no file).
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_yaml("{}", "(environment)", |k| std::env::var(k).ok())
+    }
+
+    /// Parses YAML text, overlays variables from `env`, and checks the result.
+    pub fn from_yaml(
+        text: &str,
+        source: &str,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ConfigError> {
+        let invalid = |message: String| ConfigError::Invalid {
+            path: source.to_string(),
+            message,
+        };
+        let mut root: Value = serde_yaml_ng::from_str(text)
+            .map_err(|e| invalid(format!("not valid YAML: {e}")))?;
+        if root.is_null() {
+            root = Value::Mapping(Mapping::new());
+        }
+        if !root.is_mapping() {
+            return Err(invalid("the top level must be a mapping of keys".into()));
+        }
+        for (path, leaf) in OVERRIDABLE {
+            if let Some(raw) = env(&env_name(path)) {
+                set_leaf(&mut root, path, env_value(&raw, *leaf));
+            }
+        }
+        let config: Config = serde_path_to_error::deserialize(root).map_err(|e| {
+            let key = e.path().to_string();
+            invalid(format!("key `{key}`: {}", e.inner()))
+        })?;
+        config.validate().map_err(invalid)?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        if !(self.live_indicator_delay.is_finite() && self.live_indicator_delay > 0.0) {
+            return Err("key `live_indicator_delay`: must be a positive number of seconds".into());
+        }
+        for q in &self.video_qualities {
+            if q.is_empty() || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(format!(
+                    "key `video_qualities`: `{q}` must be letters, digits or '-'"
+                ));
+            }
+        }
+        if self.themes.is_empty() {
+            return Err("key `themes`: list at least one theme".into());
+        }
+        for t in &self.themes {
+            if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                return Err(format!("key `themes`: `{t}` must be letters, digits or '-'"));
+            }
+        }
+        for a in &self.publish.allow {
+            crate::net::IpBlock::parse(a)
+                .map_err(|e| format!("key `publish.allow`: `{a}`: {e}"))?;
+        }
+        self.database_url()?;
+        Ok(())
+    }
+
+    /// The database URL, from `database.url` or built from the Python system's four fields.
+    pub fn database_url(&self) -> Result<String, String> {
+        let db = &self.database;
+        if let Some(url) = db.url.as_deref().filter(|u| !u.is_empty()) {
+            if url.starts_with("mysql://")
+                || url.starts_with("mariadb://")
+                || url.starts_with("sqlite:")
+            {
+                return Ok(url.replacen("mariadb://", "mysql://", 1));
+            }
+            return Err("key `database.url`: must start with mysql:// or sqlite:".into());
+        }
+        match (&db.address, &db.database, &db.user) {
+            (Some(host), Some(name), Some(user)) => {
+                let enc = |s: &str| {
+                    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>()
+                };
+                let pass = db.password.as_deref().unwrap_or("");
+                Ok(format!(
+                    "mysql://{}:{}@{}/{}",
+                    enc(user),
+                    enc(pass),
+                    host,
+                    enc(name)
+                ))
+            }
+            (None, None, None) => Ok("sqlite://rsstreaming.db".into()),
+            _ => Err("key `database`: give `url`, or all of `address`, `database` and `user`".into()),
+        }
+    }
+
+    /// The theme a new viewer gets.
+    pub fn default_theme(&self) -> &str {
+        &self.themes[0]
+    }
+}
+
+fn env_value(raw: &str, leaf: Leaf) -> Value {
+    match leaf {
+        Leaf::Text => Value::String(raw.to_string()),
+        Leaf::Number => serde_yaml_ng::from_str::<Value>(raw)
+            .ok()
+            .filter(Value::is_number)
+            .unwrap_or_else(|| Value::String(raw.to_string())),
+        Leaf::List => Value::Sequence(
+            raw.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(|s| Value::String(s.to_string()))
+                .collect(),
+        ),
+    }
+}
+
+fn set_leaf(root: &mut Value, path: &[&str], value: Value) {
+    let mut node = root;
+    for (i, key) in path.iter().enumerate() {
+        let map = match node {
+            Value::Mapping(m) => m,
+            other => {
+                *other = Value::Mapping(Mapping::new());
+                match other {
+                    Value::Mapping(m) => m,
+                    _ => unreachable!("just replaced with a mapping"),
+                }
+            }
+        };
+        let k = Value::String((*key).to_string());
+        if i + 1 == path.len() {
+            map.insert(k, value);
+            return;
+        }
+        node = map
+            .entry(k)
+            .or_insert_with(|| Value::Mapping(Mapping::new()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str, env: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_yaml(text, "test.yaml", move |k| {
+            env.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+        })
+    }
+
+    #[test]
+    fn python_keys_are_accepted() {
+        let c = parse(
+            "database:\n  address: db\n  database: st\n  user: u\n  password: p@ss\nsecret_key: s\nhls_dir: /tmp/hls\nlive_indicator_delay: 5\nvideo_qualities: [Original, 720P]\n",
+            &[],
+        )
+        .unwrap();
+        assert_eq!(c.database_url().unwrap(), "mysql://u:p%40ss@db/st");
+        assert_eq!(c.video_qualities, ["Original", "720P"]);
+        assert!(c.redis.is_none());
+    }
+
+    #[test]
+    fn environment_overrides_every_kind_of_leaf() {
+        let c = parse(
+            "hls_dir: a\n",
+            &[
+                ("RSSTREAMING_HLS_DIR", "/x"),
+                ("RSSTREAMING_REDIS_URL", "redis://h"),
+                ("RSSTREAMING_LIVE_INDICATOR_DELAY", "7"),
+                ("RSSTREAMING_THEMES", "dark, light"),
+                ("RSSTREAMING_DATABASE_URL", "sqlite://x.db"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(c.hls_dir, PathBuf::from("/x"));
+        assert_eq!(c.redis.unwrap().url, "redis://h");
+        assert_eq!(c.live_indicator_delay, 7.0);
+        assert_eq!(c.themes, ["dark", "light"]);
+        assert_eq!(c.database_url().unwrap(), "sqlite://x.db");
+    }
+
+    #[test]
+    fn errors_name_the_file_and_the_key() {
+        let e = parse("hls_dirr: x\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("test.yaml") && e.contains("hls_dirr"), "{e}");
+        let e = parse("live_indicator_delay: soon\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("live_indicator_delay"), "{e}");
+        let e = parse("database:\n  port: 3\n", &[]).unwrap_err().to_string();
+        assert!(e.contains("database") && e.contains("port"), "{e}");
+        let e = parse("", &[("RSSTREAMING_LIVE_INDICATOR_DELAY", "x")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("live_indicator_delay"), "{e}");
+        let e = parse("[1, 2]", &[]).unwrap_err().to_string();
+        assert!(e.contains("mapping"), "{e}");
+    }
+}

@@ -1,0 +1,12 @@
+//! The parts of rsstreaming that both the stateless handlers and the chat gateway need, with no
+//! HTTP framework in them.
+
+pub mod auth;
+pub mod config;
+pub mod names;
+pub mod net;
+pub mod state;
+pub mod store;
+
+pub use config::Config;
+pub use store::{Store, StoreError};

@@ -1,0 +1,182 @@
+//! The events audit log: every join, leave, message, moderation act and stream start/stop.
+
+use super::{now_ms, Store, StoreResult};
+use serde::Serialize;
+use sqlx::Row;
+
+/// An event to record. `meta` is free-form JSON describing it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewEvent {
+    pub room: String,
+    pub kind: &'static str,
+    pub meta: serde_json::Value,
+    /// When it happened (ms since epoch); recorded in batches, so not "now" at insert time.
+    pub ts: i64,
+}
+
+impl NewEvent {
+    pub fn now(room: &str, kind: &'static str, meta: serde_json::Value) -> Self {
+        Self {
+            room: room.to_ascii_lowercase(),
+            kind,
+            meta,
+            ts: now_ms(),
+        }
+    }
+}
+
+/// A recorded event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    pub id: i64,
+    pub ts: i64,
+    pub room: String,
+    pub kind: String,
+    pub meta: serde_json::Value,
+}
+
+/// A chat line as the remote-control API returns it (SPEC §4 `GET /api/messages`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChatLine {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Unix seconds.
+    pub timestamp: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub message: String,
+}
+
+/// Kinds of event; one place so writers and readers agree.
+pub mod kind {
+    pub const JOIN: &str = "join";
+    pub const LEAVE: &str = "leave";
+    pub const RENAME: &str = "rename";
+    pub const RECOLOR: &str = "recolor";
+    pub const MESSAGE: &str = "message";
+    pub const ACTION: &str = "action";
+    pub const DRAWING: &str = "drawing";
+    pub const BROADCAST: &str = "broadcast";
+    pub const MUTE: &str = "mute";
+    pub const UNMUTE: &str = "unmute";
+    pub const MOD: &str = "mod";
+    pub const DEMOD: &str = "demod";
+    pub const DESCRIPTION: &str = "description";
+    pub const PASSWORD: &str = "password";
+    pub const CHAT_SETTING: &str = "chat_setting";
+    pub const VIEWERS: &str = "viewers";
+    pub const STREAM_START: &str = "stream_start";
+    pub const STREAM_STOP: &str = "stream_stop";
+    pub const PUBLISH_REFUSED: &str = "publish_refused";
+}
+
+impl Store {
+    /// Records a batch of events in one transaction (the gateway batches off the hot path).
+    pub async fn record_events(&self, events: &[NewEvent]) -> StoreResult<()> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for chunk in events.chunks(200) {
+            let mut sql = String::from("INSERT INTO events (ts, room, kind, meta) VALUES ");
+            for i in 0..chunk.len() {
+                sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+            }
+            let mut q = sqlx::query(&sql);
+            for e in chunk {
+                q = q
+                    .bind(e.ts)
+                    .bind(e.room.clone())
+                    .bind(e.kind)
+                    .bind(e.meta.to_string());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records one event.
+    pub async fn record_event(&self, event: NewEvent) -> StoreResult<()> {
+        self.record_events(std::slice::from_ref(&event)).await
+    }
+
+    /// The newest event of a room of one kind.
+    pub async fn latest_event(&self, room: &str, kind: &str) -> StoreResult<Option<Event>> {
+        let row = sqlx::query(
+            "SELECT id, ts, room, kind, meta FROM events WHERE room = ? AND kind = ? ORDER BY id DESC LIMIT 1",
+        )
+        .bind(room.to_ascii_lowercase())
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| event_from_row(&r)).transpose()
+    }
+
+    /// Events of a room (any kind), newest last, at most `limit`.
+    pub async fn events(&self, room: &str, limit: i64) -> StoreResult<Vec<Event>> {
+        let rows = sqlx::query(
+            "SELECT id, ts, room, kind, meta FROM events WHERE room = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(room.to_ascii_lowercase())
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut events = rows.iter().map(event_from_row).collect::<StoreResult<Vec<_>>>()?;
+        events.reverse();
+        Ok(events)
+    }
+
+    /// The chat lines of a room, oldest first: the last `limit` (all when `None`), and only
+    /// those after the latest stream start when `last_stream_only` (none → empty).
+    pub async fn chat_lines(
+        &self,
+        room: &str,
+        limit: Option<i64>,
+        last_stream_only: bool,
+    ) -> StoreResult<Vec<ChatLine>> {
+        let room = room.to_ascii_lowercase();
+        let since = if last_stream_only {
+            match self.latest_event(&room, kind::STREAM_START).await? {
+                Some(e) => e.id,
+                None => return Ok(Vec::new()),
+            }
+        } else {
+            0
+        };
+        let limit = limit.unwrap_or(i64::MAX).clamp(0, 1_000_000);
+        let rows = sqlx::query(
+            "SELECT id, ts, room, kind, meta FROM events \
+             WHERE room = ? AND kind IN ('message', 'action', 'broadcast') AND id > ? \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(&room)
+        .bind(since)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut lines = Vec::with_capacity(rows.len());
+        for row in rows.iter().rev() {
+            let e = event_from_row(row)?;
+            let text = |k: &str| e.meta.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            lines.push(ChatLine {
+                timestamp: e.ts / 1000,
+                name: if e.kind == kind::BROADCAST { None } else { text("username") },
+                message: text("message").unwrap_or_default(),
+                kind: e.kind,
+            });
+        }
+        Ok(lines)
+    }
+}
+
+fn event_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Event> {
+    let meta = super::text(row, "meta")?;
+    Ok(Event {
+        id: row.try_get("id")?,
+        ts: row.try_get("ts")?,
+        room: row.try_get("room")?,
+        kind: row.try_get("kind")?,
+        meta: serde_json::from_str(&meta).unwrap_or(serde_json::Value::Null),
+    })
+}

@@ -1,0 +1,237 @@
+//! Streamer accounts.
+
+use super::{is_unique_violation, now_ms, opt_text, text, Store, StoreError, StoreResult};
+use crate::auth;
+use crate::names::valid_username;
+use serde::{Deserialize, Serialize};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// Default chat visibility for new viewers of a stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatSetting {
+    #[default]
+    Enabled,
+    Hidden,
+    Disabled,
+}
+
+impl ChatSetting {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatSetting::Enabled => "enabled",
+            ChatSetting::Hidden => "hidden",
+            ChatSetting::Disabled => "disabled",
+        }
+    }
+}
+
+impl std::str::FromStr for ChatSetting {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "enabled" => Ok(ChatSetting::Enabled),
+            "hidden" => Ok(ChatSetting::Hidden),
+            "disabled" => Ok(ChatSetting::Disabled),
+            _ => Err(format!(
+                "chat setting must be enabled, hidden or disabled, not `{s}`"
+            )),
+        }
+    }
+}
+
+/// One streamer as stored. The key itself is never held, only its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Streamer {
+    pub id: i64,
+    pub username: String,
+    pub key_hash: String,
+    pub description: String,
+    /// The viewer password; `None` = public stream.
+    pub streampass: Option<String>,
+    pub chat: ChatSetting,
+}
+
+impl Streamer {
+    /// The chat room and URL segment: the lowercased username.
+    pub fn room(&self) -> String {
+        self.username.to_ascii_lowercase()
+    }
+
+    /// Constant-time check of a presented stream key.
+    pub fn key_matches(&self, key: &str) -> bool {
+        auth::key_matches(key, &self.key_hash)
+    }
+
+    fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        Ok(Self {
+            id: row.try_get("id")?,
+            username: row.try_get("username")?,
+            key_hash: row.try_get("key_hash")?,
+            description: text(row, "description")?,
+            streampass: opt_text(row, "streampass")?.filter(|p| !p.is_empty()),
+            chat: row
+                .try_get::<String, _>("chat")?
+                .parse()
+                .unwrap_or_default(),
+        })
+    }
+}
+
+const COLUMNS: &str = "id, username, key_hash, description, streampass, chat";
+
+impl Store {
+    /// Adds a streamer. Names are unique in any letter case, and so are keys.
+    pub async fn add_streamer(&self, username: &str, key: &str) -> StoreResult<Streamer> {
+        if !valid_username(username) {
+            return Err(StoreError::InvalidUsername(username.to_string()));
+        }
+        if key.is_empty() {
+            return Err(StoreError::EmptyKey);
+        }
+        if self.streamer(username).await?.is_some() {
+            return Err(StoreError::DuplicateStreamer(username.to_string()));
+        }
+        let key_hash = auth::hash_key(key);
+        let result = sqlx::query(
+            "INSERT INTO streamers (username, username_lower, key_hash, description, streampass, chat, created_at) \
+             VALUES (?, ?, ?, '', NULL, 'enabled', ?)",
+        )
+        .bind(username)
+        .bind(username.to_ascii_lowercase())
+        .bind(&key_hash)
+        .bind(now_ms())
+        .execute(&self.pool)
+        .await;
+        match result {
+            Ok(_) => {}
+            Err(e) if is_unique_violation(&e) => {
+                return Err(if self.streamer(username).await?.is_some() {
+                    StoreError::DuplicateStreamer(username.to_string())
+                } else {
+                    StoreError::DuplicateKey
+                });
+            }
+            Err(e) => return Err(e.into()),
+        }
+        self.streamer(username)
+            .await?
+            .ok_or_else(|| StoreError::UnknownStreamer(username.to_string()))
+    }
+
+    /// Finds a streamer by name, in any letter case.
+    pub async fn streamer(&self, username: &str) -> StoreResult<Option<Streamer>> {
+        if !valid_username(username) {
+            return Ok(None);
+        }
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM streamers WHERE username_lower = ?"
+        ))
+        .bind(username.to_ascii_lowercase())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(Streamer::from_row).transpose()
+    }
+
+    /// Finds the streamer owning a stream key (nginx-rtmp's on_publish sends the key alone).
+    pub async fn streamer_by_key(&self, key: &str) -> StoreResult<Option<Streamer>> {
+        self.streamer_by_key_hash(&auth::hash_key(key)).await
+    }
+
+    /// Finds the streamer whose key hashes to `key_hash`.
+    pub async fn streamer_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<Streamer>> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM streamers WHERE key_hash = ?"))
+            .bind(key_hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(Streamer::from_row).transpose()
+    }
+
+    /// The streamer `username` if `key` is its stream key (constant-time comparison).
+    pub async fn authenticate(&self, username: &str, key: &str) -> StoreResult<Option<Streamer>> {
+        Ok(self
+            .streamer(username)
+            .await?
+            .filter(|s| s.key_matches(key)))
+    }
+
+    /// Every streamer, ordered by name.
+    pub async fn streamers(&self) -> StoreResult<Vec<Streamer>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM streamers ORDER BY username_lower"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(Streamer::from_row).collect()
+    }
+
+    /// Removes a streamer (its events stay, as an audit log should).
+    pub async fn drop_streamer(&self, username: &str) -> StoreResult<()> {
+        let done = sqlx::query("DELETE FROM streamers WHERE username_lower = ?")
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::UnknownStreamer(username.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Replaces a streamer's key.
+    pub async fn set_key(&self, username: &str, key: &str) -> StoreResult<()> {
+        if key.is_empty() {
+            return Err(StoreError::EmptyKey);
+        }
+        let result = sqlx::query("UPDATE streamers SET key_hash = ? WHERE username_lower = ?")
+            .bind(auth::hash_key(key))
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await;
+        match result {
+            Err(e) if is_unique_violation(&e) => Err(StoreError::DuplicateKey),
+            Err(e) => Err(e.into()),
+            Ok(r) => self.require_one(r.rows_affected(), username).await,
+        }
+    }
+
+    /// Sets (or with `None`, clears) the description.
+    pub async fn set_description(&self, username: &str, description: Option<&str>) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE streamers SET description = ? WHERE username_lower = ?")
+            .bind(description.unwrap_or(""))
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        self.require_one(r.rows_affected(), username).await
+    }
+
+    /// Sets (or with `None`/empty, removes) the viewer password.
+    pub async fn set_streampass(&self, username: &str, password: Option<&str>) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE streamers SET streampass = ? WHERE username_lower = ?")
+            .bind(password.filter(|p| !p.is_empty()))
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        self.require_one(r.rows_affected(), username).await
+    }
+
+    /// Sets the default chat visibility.
+    pub async fn set_chat(&self, username: &str, chat: ChatSetting) -> StoreResult<()> {
+        let r = sqlx::query("UPDATE streamers SET chat = ? WHERE username_lower = ?")
+            .bind(chat.as_str())
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        self.require_one(r.rows_affected(), username).await
+    }
+
+    /// MySQL reports 0 affected rows when an UPDATE changes nothing, so "0" only means
+    /// "unknown streamer" once we have checked that it does not exist.
+    async fn require_one(&self, affected: u64, username: &str) -> StoreResult<()> {
+        if affected > 0 || self.streamer(username).await?.is_some() {
+            Ok(())
+        } else {
+            Err(StoreError::UnknownStreamer(username.to_string()))
+        }
+    }
+}

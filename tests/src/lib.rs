@@ -1,0 +1,1 @@
+//! Helpers shared by the integration suites live in `tests/tests/common`.
