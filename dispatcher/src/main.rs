@@ -1,6 +1,8 @@
 //! `rsstreaming`: the management CLI, the API client and `serve`.
 
 mod cli;
+#[allow(dead_code)]
+mod gateway;
 
 use clap::Parser;
 use std::process::ExitCode;

@@ -65,6 +65,14 @@ pub struct DatabaseConfig {
 #[serde(deny_unknown_fields)]
 pub struct RedisConfig {
     pub url: String,
+    /// Prefix of every key and channel, so several sites (or test runs) can share one Redis;
+    /// pub/sub channels are global across Redis databases, so the db number alone is not enough.
+    #[serde(default = "default_redis_prefix")]
+    pub prefix: String,
+}
+
+fn default_redis_prefix() -> String {
+    "rsstreaming".into()
 }
 
 /// How a publish is accepted and how the key is kept out of file names.
@@ -137,6 +145,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["database", "user"], Leaf::Text),
     (&["database", "password"], Leaf::Text),
     (&["redis", "url"], Leaf::Text),
+    (&["redis", "prefix"], Leaf::Text),
     (&["secret_key"], Leaf::Text),
     (&["hls_dir"], Leaf::Text),
     (&["live_indicator_delay"], Leaf::Number),
@@ -344,7 +353,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.hls_dir, PathBuf::from("/x"));
-        assert_eq!(c.redis.unwrap().url, "redis://h");
+        assert_eq!(c.redis.as_ref().unwrap().url, "redis://h");
         assert_eq!(c.live_indicator_delay, 7.0);
         assert_eq!(c.themes, ["dark", "light"]);
         assert_eq!(c.database_url().unwrap(), "sqlite://x.db");
