@@ -11,7 +11,11 @@ use rsstreaming_shared::{Config, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "rsstreaming", version, about = "Live streaming web site for nginx-rtmp, with chat")]
+#[command(
+    name = "rsstreaming",
+    version,
+    about = "Live streaming web site for nginx-rtmp, with chat"
+)]
 pub struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "config.yaml")]
@@ -48,7 +52,9 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Database { action } => database::run(&cli.config, action).await,
-        Command::Streamer { action } => streamer::run(&open_store(&cli.config).await?, action).await,
+        Command::Streamer { action } => {
+            streamer::run(&open_store(&cli.config).await?, action).await
+        }
         Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,
