@@ -11,5 +11,8 @@ mod common;
 mod driver;
 mod site;
 
+mod page;
 mod pages;
 mod player;
+
+mod chat;
