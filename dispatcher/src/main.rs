@@ -1,6 +1,7 @@
 //! `rsstreaming`: the management CLI, the API client and `serve`.
 
 mod cli;
+mod serve;
 #[allow(dead_code)]
 mod gateway;
 
