@@ -35,6 +35,7 @@ impl Layout {
 pub const SOURCE_WIDTH: u32 = 640;
 pub const SOURCE_HEIGHT: u32 = 360;
 
+#[derive(Clone)]
 pub struct Options {
     pub layout: Layout,
     /// `publish.mode`: "rename" or "redirect".
@@ -78,8 +79,23 @@ pub struct Stack {
 }
 
 impl Stack {
-    /// Starts rsstreaming and nginx and waits until both accept connections.
+    /// Starts rsstreaming and nginx and waits until both accept connections. Ports are picked
+    /// free, and can be taken by someone else before the servers bind them: then it tries again.
     pub async fn start(opts: Options) -> Stack {
+        let mut failure = String::new();
+        for _ in 0..3 {
+            match Self::try_start(&opts) {
+                Ok(stack) => return stack,
+                Err(e) if e.contains("Address already in use") || e.contains("cannot listen") => {
+                    failure = e
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("no free ports after 3 tries:\n{failure}");
+    }
+
+    fn try_start(opts: &Options) -> Result<Stack, String> {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::sqlite();
         let mut extra = format!(
@@ -100,7 +116,7 @@ impl Stack {
         let (rtmp_port, site_port, app_port) = (free_port(), free_port(), free_port());
 
         let prefix = dir.path().join("nginx");
-        render_nginx(&prefix, &opts, rtmp_port, site_port, app_port, &hls);
+        render_nginx(&prefix, opts, rtmp_port, site_port, app_port, &hls);
 
         let serve_log = File::create(dir.path().join("serve.log")).expect("serve log");
         let serve = Command::new(crate::common::bin())
@@ -136,7 +152,7 @@ impl Stack {
             _db: db,
             dir,
         };
-        stack.wait_port(app_port, "rsstreaming serve");
+        stack.wait_port(app_port, "rsstreaming serve")?;
         let nginx = Command::new(nginx_bin())
             .arg("-p")
             .arg(&prefix)
@@ -149,32 +165,32 @@ impl Stack {
             .spawn()
             .expect("start nginx");
         stack.nginx = Some(nginx);
-        stack.wait_port(site_port, "nginx (site)");
-        stack.wait_port(rtmp_port, "nginx (rtmp)");
-        stack
+        stack.wait_port(site_port, "nginx (site)")?;
+        stack.wait_port(rtmp_port, "nginx (rtmp)")?;
+        Ok(stack)
     }
 
-    fn wait_port(&mut self, port: u16, what: &str) {
+    fn wait_port(&mut self, port: u16, what: &str) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return;
+                return Ok(());
             }
             let exited = [&mut self.serve, &mut self.nginx]
                 .into_iter()
                 .flatten()
                 .find_map(|child| child.try_wait().ok().flatten());
             if let Some(status) = exited {
-                panic!(
+                return Err(format!(
                     "{what}: a process exited early ({status}):\n{}",
                     self.logs()
-                );
+                ));
             }
             if Instant::now() > deadline {
-                panic!(
+                return Err(format!(
                     "{what} not listening on {port} after 30 s:\n{}",
                     self.logs()
-                );
+                ));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
