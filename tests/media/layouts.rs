@@ -61,6 +61,13 @@ async fn end_to_end(opts: Options) {
         (SOURCE_WIDTH as u64, SOURCE_HEIGHT as u64),
         "{v:?}"
     );
+    // nginx-rtmp's timestamps start at the publish, so this is about the glass-to-glass delay.
+    eprintln!(
+        "{layout:?}: playing {}x{}, {:.1} s behind the encoder",
+        v.width,
+        v.height,
+        obs.started.elapsed().as_secs_f64() - v.time
+    );
     b.goto(&stack.site("/alice/")).await.expect("second page");
     chat_login(&a, "viewer_a").await;
     chat_login(&b, "viewer_b").await;

@@ -255,7 +255,11 @@ impl Stack {
             .stderr(out)
             .spawn()
             .expect("start local-dev/obs.sh");
-        Publisher { child, log }
+        Publisher {
+            child,
+            log,
+            started: Instant::now(),
+        }
     }
 
     /// Publishes to `live` the way OBS is told to in the README.
@@ -323,6 +327,8 @@ impl Drop for Stack {
 pub struct Publisher {
     child: Child,
     log: PathBuf,
+    /// When the encoder started: its stream clock's zero, give or take the encoder's start-up.
+    pub started: Instant,
 }
 
 impl Publisher {
