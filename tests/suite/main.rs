@@ -6,3 +6,4 @@ mod common;
 
 mod cli;
 mod store;
+mod state;
