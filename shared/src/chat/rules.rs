@@ -19,7 +19,7 @@ pub struct Room<'a> {
     /// Configured page themes; theme commands exist only when there are several.
     pub themes: &'a [String],
     /// Whether `alias` is a custom emote (kept as `:alias:`, counted as one character).
-    pub is_custom_emote: &'a dyn Fn(&str) -> bool,
+    pub is_custom_emote: &'a (dyn Fn(&str) -> bool + Sync),
     /// The room's chatters on every instance; loaded when [`Command::needs_roster`].
     pub roster: &'a [Member],
     /// The streamer's stored settings; loaded when [`Command::needs_settings`].

@@ -157,6 +157,10 @@ impl SharedState for MemoryState {
         hits.push(now);
         Ok(hits.len() <= max as usize)
     }
+
+    fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
+        Some(self)
+    }
 }
 
 #[async_trait]

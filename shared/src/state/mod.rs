@@ -77,6 +77,12 @@ pub trait SharedState: Send + Sync + 'static {
     /// Counts one hit against `bucket`; false once more than `max` hits fell within the last
     /// `window_secs` (used to throttle failed on_publish attempts per address).
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool>;
+
+    /// The gateway's view of this same backend (what the chat gateway started from a handler
+    /// context uses); `None` for a backend that can't host a gateway.
+    fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
+        None
+    }
 }
 
 /// What reaches a gateway instance from the shared state.

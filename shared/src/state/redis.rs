@@ -28,6 +28,7 @@ use fred::interfaces::{
 use fred::types::config::{Config as FredConfig, ReconnectPolicy};
 use fred::types::{Builder, Value};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{mpsc, OnceCell};
 
@@ -338,6 +339,10 @@ impl SharedState for RedisState {
             )
             .await?;
         Ok(hits <= max as i64)
+    }
+
+    fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
+        Some(self)
     }
 }
 
