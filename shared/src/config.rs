@@ -187,8 +187,8 @@ impl Config {
             path: source.to_string(),
             message,
         };
-        let mut root: Value = serde_yaml_ng::from_str(text)
-            .map_err(|e| invalid(format!("not valid YAML: {e}")))?;
+        let mut root: Value =
+            serde_yaml_ng::from_str(text).map_err(|e| invalid(format!("not valid YAML: {e}")))?;
         if root.is_null() {
             root = Value::Mapping(Mapping::new());
         }
@@ -224,7 +224,9 @@ impl Config {
         }
         for t in &self.themes {
             if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(format!("key `themes`: `{t}` must be letters, digits or '-'"));
+                return Err(format!(
+                    "key `themes`: `{t}` must be letters, digits or '-'"
+                ));
             }
         }
         for a in &self.publish.allow {
@@ -262,7 +264,9 @@ impl Config {
                 ))
             }
             (None, None, None) => Ok("sqlite://rsstreaming.db".into()),
-            _ => Err("key `database`: give `url`, or all of `address`, `database` and `user`".into()),
+            _ => {
+                Err("key `database`: give `url`, or all of `address`, `database` and `user`".into())
+            }
         }
     }
 
@@ -363,9 +367,13 @@ mod tests {
     fn errors_name_the_file_and_the_key() {
         let e = parse("hls_dirr: x\n", &[]).unwrap_err().to_string();
         assert!(e.contains("test.yaml") && e.contains("hls_dirr"), "{e}");
-        let e = parse("live_indicator_delay: soon\n", &[]).unwrap_err().to_string();
+        let e = parse("live_indicator_delay: soon\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("live_indicator_delay"), "{e}");
-        let e = parse("database:\n  port: 3\n", &[]).unwrap_err().to_string();
+        let e = parse("database:\n  port: 3\n", &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("database") && e.contains("port"), "{e}");
         let e = parse("", &[("RSSTREAMING_LIVE_INDICATOR_DELAY", "x")])
             .unwrap_err()

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod chat;
 pub mod config;
 pub mod drawing;
+pub mod hls;
 pub mod names;
 pub mod net;
 pub mod state;

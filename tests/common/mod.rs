@@ -2,6 +2,9 @@
 //! files, and running the built `rsstreaming` binary.
 #![allow(dead_code)]
 
+pub mod server;
+pub use server::TestServer;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -12,7 +15,9 @@ pub fn bin() -> &'static str {
 
 /// Whether the run must not skip anything (CI sets `CI=true`).
 pub fn strict() -> bool {
-    std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false)
 }
 
 /// Server-level MySQL URL (no database) used to create throw-away databases.
@@ -33,7 +38,12 @@ impl TestDb {
     pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("test.db").display());
-        Self { url, backend: "sqlite", mysql_name: None, _dir: Some(dir) }
+        Self {
+            url,
+            backend: "sqlite",
+            mysql_name: None,
+            _dir: Some(dir),
+        }
     }
 
     /// A fresh MariaDB database, or `None` when MariaDB is unreachable outside CI.
@@ -77,11 +87,19 @@ impl Drop for TestDb {
             let server = mysql_server_url();
             // Drop may run inside a runtime; a thread with its own runtime avoids nesting.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().ok()?;
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
                 rt.block_on(async {
                     use sqlx::Connection;
-                    let mut c = sqlx::MySqlConnection::connect(&format!("{server}/test")).await.ok()?;
-                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}")).execute(&mut c).await.ok()
+                    let mut c = sqlx::MySqlConnection::connect(&format!("{server}/test"))
+                        .await
+                        .ok()?;
+                    sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                        .execute(&mut c)
+                        .await
+                        .ok()
                 })
             })
             .join();

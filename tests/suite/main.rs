@@ -5,5 +5,9 @@
 mod common;
 
 mod cli;
+mod http;
+mod http_api;
+mod http_hls;
+mod http_publish;
 mod store;
 mod state;

@@ -1,5 +1,6 @@
 //! The command line: one `rsstreaming` binary with every subcommand of SPEC §3.
 
+mod api;
 mod database;
 mod emote;
 mod streamer;
@@ -10,7 +11,11 @@ use rsstreaming_shared::{Config, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
-#[command(name = "rsstreaming", version, about = "Live streaming web site for nginx-rtmp, with chat")]
+#[command(
+    name = "rsstreaming",
+    version,
+    about = "Live streaming web site for nginx-rtmp, with chat"
+)]
 pub struct Cli {
     /// The configuration file.
     #[arg(long, global = true, default_value = "config.yaml")]
@@ -37,14 +42,22 @@ pub enum Command {
         #[command(subcommand)]
         action: emote::EmoteAction,
     },
+    /// Run the web site: every HTTP handler and the chat gateway.
+    Serve(crate::serve::ServeArgs),
+    /// Remote-control a stream through a server's API.
+    Api(api::ApiArgs),
 }
 
 /// Runs one parsed command line.
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Database { action } => database::run(&cli.config, action).await,
-        Command::Streamer { action } => streamer::run(&open_store(&cli.config).await?, action).await,
+        Command::Streamer { action } => {
+            streamer::run(&open_store(&cli.config).await?, action).await
+        }
         Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
+        Command::Serve(args) => crate::serve::run(&cli.config, args).await,
+        Command::Api(args) => api::run(args).await,
     }
 }
 

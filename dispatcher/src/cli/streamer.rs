@@ -89,7 +89,11 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             println!(
                 "description of {} {}",
                 user.username,
-                if description.is_some() { "set" } else { "cleared" }
+                if description.is_some() {
+                    "set"
+                } else {
+                    "cleared"
+                }
             );
         }
         StreamerAction::Password { user, password } => {
@@ -132,12 +136,19 @@ async fn list(store: &Store) -> anyhow::Result<()> {
         .max()
         .unwrap_or(8)
         .max(8);
-    println!("{:width$}  {:9}  {:8}  DESCRIPTION", "USERNAME", "PASSWORD", "CHAT");
+    println!(
+        "{:width$}  {:9}  {:8}  DESCRIPTION",
+        "USERNAME", "PASSWORD", "CHAT"
+    );
     for s in streamers {
         println!(
             "{:width$}  {:9}  {:8}  {}",
             s.username,
-            if s.streampass.is_some() { "protected" } else { "public" },
+            if s.streampass.is_some() {
+                "protected"
+            } else {
+                "public"
+            },
             s.chat.as_str(),
             s.description.replace('\n', " ")
         );

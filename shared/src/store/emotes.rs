@@ -19,13 +19,20 @@ const MAX_URI: usize = 64 * 1024;
 fn check_uri(uri: &str) -> StoreResult<()> {
     let lower = uri.to_ascii_lowercase();
     let ok = uri.len() <= MAX_URI
-        && !uri.chars().any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
+        && !uri
+            .chars()
+            .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')
         && (lower.starts_with("https://")
             || lower.starts_with("http://")
             || (uri.starts_with('/') && !uri.starts_with("//"))
-            || ["data:image/png;", "data:image/gif;", "data:image/jpeg;", "data:image/webp;"]
-                .iter()
-                .any(|p| lower.starts_with(p)));
+            || [
+                "data:image/png;",
+                "data:image/gif;",
+                "data:image/jpeg;",
+                "data:image/webp;",
+            ]
+            .iter()
+            .any(|p| lower.starts_with(p)));
     if ok {
         Ok(())
     } else {

@@ -80,7 +80,11 @@ impl Store {
         for chunk in events.chunks(200) {
             let mut sql = String::from("INSERT INTO events (ts, room, kind, meta) VALUES ");
             for i in 0..chunk.len() {
-                sql.push_str(if i == 0 { "(?, ?, ?, ?)" } else { ", (?, ?, ?, ?)" });
+                sql.push_str(if i == 0 {
+                    "(?, ?, ?, ?)"
+                } else {
+                    ", (?, ?, ?, ?)"
+                });
             }
             let mut q = sqlx::query(&sql);
             for e in chunk {
@@ -122,7 +126,10 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        let mut events = rows.iter().map(event_from_row).collect::<StoreResult<Vec<_>>>()?;
+        let mut events = rows
+            .iter()
+            .map(event_from_row)
+            .collect::<StoreResult<Vec<_>>>()?;
         events.reverse();
         Ok(events)
     }
@@ -161,7 +168,11 @@ impl Store {
             let text = |k: &str| e.meta.get(k).and_then(|v| v.as_str()).map(str::to_string);
             lines.push(ChatLine {
                 timestamp: e.ts / 1000,
-                name: if e.kind == kind::BROADCAST { None } else { text("username") },
+                name: if e.kind == kind::BROADCAST {
+                    None
+                } else {
+                    text("username")
+                },
                 message: text("message").unwrap_or_default(),
                 kind: e.kind,
             });

@@ -109,17 +109,18 @@ impl Store {
         for m in &pending {
             let mut tx = self.pool.begin().await?;
             for stmt in statements(&m.sql) {
-                sqlx::query(&stmt)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::Migration(format!("{:04}_{}", m.version, m.name), e.to_string()))?;
+                sqlx::query(&stmt).execute(&mut *tx).await.map_err(|e| {
+                    StoreError::Migration(format!("{:04}_{}", m.version, m.name), e.to_string())
+                })?;
             }
-            sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)")
-                .bind(m.version)
-                .bind(&m.name)
-                .bind(super::now_ms())
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            )
+            .bind(m.version)
+            .bind(&m.name)
+            .bind(super::now_ms())
+            .execute(&mut *tx)
+            .await?;
             tx.commit().await?;
         }
         Ok(pending)
@@ -209,8 +210,14 @@ pub fn generate(
             .join(backend.dir_name())
             .join(format!("{next:04}_{slug}.sql"));
         let body = match sql {
-            Some(s) if !statements(s).is_empty() => format!("-- {}\n{}\n", message.trim(), s.trim()),
-            _ => format!("-- {}\n-- (empty migration: add {} statements here)\n", message.trim(), backend.dir_name()),
+            Some(s) if !statements(s).is_empty() => {
+                format!("-- {}\n{}\n", message.trim(), s.trim())
+            }
+            _ => format!(
+                "-- {}\n-- (empty migration: add {} statements here)\n",
+                message.trim(),
+                backend.dir_name()
+            ),
         };
         std::fs::write(&path, body).map_err(|e| {
             StoreError::Migration("generate".into(), format!("{}: {e}", path.display()))
@@ -241,7 +248,14 @@ mod tests {
             std::fs::write(dir.path().join(b).join("0001_initial.sql"), "x;").unwrap();
         }
         assert!(generate(dir.path(), "Add things", None, None, false).is_err());
-        let g = generate(dir.path(), "Add things!", Some("ALTER TABLE a ADD b INT;"), Some("ALTER TABLE a ADD b INTEGER;"), false).unwrap();
+        let g = generate(
+            dir.path(),
+            "Add things!",
+            Some("ALTER TABLE a ADD b INT;"),
+            Some("ALTER TABLE a ADD b INTEGER;"),
+            false,
+        )
+        .unwrap();
         assert!(g.files[0].ends_with("mysql/0002_add_things.sql"));
         let g = generate(dir.path(), "nothing", None, None, true).unwrap();
         assert!(g.files[1].ends_with("sqlite/0003_nothing.sql"));

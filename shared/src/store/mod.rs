@@ -164,7 +164,9 @@ impl Store {
             StoreError::Db(e) => StoreError::Unreachable(e.to_string()),
             other => other,
         };
-        let probe = sqlx::AnyConnection::connect(&url).await.map_err(unreachable)?;
+        let probe = sqlx::AnyConnection::connect(&url)
+            .await
+            .map_err(unreachable)?;
         let _ = sqlx::Connection::close(probe).await;
         let pool = options.connect(&url).await.map_err(unreachable)?;
         Ok(Self { pool, backend })
@@ -257,7 +259,8 @@ fn opt_text(row: &AnyRow, col: &str) -> StoreResult<Option<String>> {
             let bytes: Option<Vec<u8>> = row.try_get(col)?;
             bytes
                 .map(|b| {
-                    String::from_utf8(b).map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
+                    String::from_utf8(b)
+                        .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))
                 })
                 .transpose()
         }

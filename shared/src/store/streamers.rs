@@ -141,10 +141,12 @@ impl Store {
 
     /// Finds the streamer whose key hashes to `key_hash`.
     pub async fn streamer_by_key_hash(&self, key_hash: &str) -> StoreResult<Option<Streamer>> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM streamers WHERE key_hash = ?"))
-            .bind(key_hash)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM streamers WHERE key_hash = ?"
+        ))
+        .bind(key_hash)
+        .fetch_optional(&self.pool)
+        .await?;
         row.as_ref().map(Streamer::from_row).transpose()
     }
 
@@ -196,7 +198,11 @@ impl Store {
     }
 
     /// Sets (or with `None`, clears) the description.
-    pub async fn set_description(&self, username: &str, description: Option<&str>) -> StoreResult<()> {
+    pub async fn set_description(
+        &self,
+        username: &str,
+        description: Option<&str>,
+    ) -> StoreResult<()> {
         let r = sqlx::query("UPDATE streamers SET description = ? WHERE username_lower = ?")
             .bind(description.unwrap_or(""))
             .bind(username.to_ascii_lowercase())
