@@ -36,13 +36,17 @@ pub fn check_drawing(src: &str) -> Result<(), DrawingError> {
     if src.len() > MAX_SRC_LEN {
         return Err(DrawingError::TooLarge);
     }
-    let data = src.strip_prefix(PREFIX).ok_or(DrawingError::NotPngDataUrl)?;
+    let data = src
+        .strip_prefix(PREFIX)
+        .ok_or(DrawingError::NotPngDataUrl)?;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(data)
         .map_err(|_| DrawingError::BadBase64)?;
     let decoder = png::Decoder::new_with_limits(
         std::io::Cursor::new(bytes),
-        png::Limits { bytes: DECODE_LIMIT },
+        png::Limits {
+            bytes: DECODE_LIMIT,
+        },
     );
     let bad = |e: png::DecodingError| DrawingError::BadPng(e.to_string());
     let mut reader = decoder.read_info().map_err(bad)?;
@@ -70,7 +74,10 @@ pub(crate) mod tests {
             let pixels: Vec<u8> = (0..w * h * 4).map(|i| (i % 251) as u8).collect();
             writer.write_image_data(&pixels).unwrap();
         }
-        format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(out))
+        format!(
+            "{PREFIX}{}",
+            base64::engine::general_purpose::STANDARD.encode(out)
+        )
     }
 
     #[test]
@@ -80,17 +87,37 @@ pub(crate) mod tests {
 
     #[test]
     fn refuses_bogus_drawings() {
-        assert_eq!(check_drawing(&png_data_url(230, 120)), Err(DrawingError::WrongSize(230, 120)));
-        assert_eq!(check_drawing(&png_data_url(120, 240)), Err(DrawingError::WrongSize(120, 240)));
-        assert_eq!(check_drawing("data:image/gif;base64,R0lGOD"), Err(DrawingError::NotPngDataUrl));
-        assert_eq!(check_drawing("javascript:alert(1)"), Err(DrawingError::NotPngDataUrl));
-        assert_eq!(check_drawing("data:image/png;base64,!!!"), Err(DrawingError::BadBase64));
-        assert!(matches!(check_drawing("data:image/png;base64,AAAA"), Err(DrawingError::BadPng(_))));
+        assert_eq!(
+            check_drawing(&png_data_url(230, 120)),
+            Err(DrawingError::WrongSize(230, 120))
+        );
+        assert_eq!(
+            check_drawing(&png_data_url(120, 240)),
+            Err(DrawingError::WrongSize(120, 240))
+        );
+        assert_eq!(
+            check_drawing("data:image/gif;base64,R0lGOD"),
+            Err(DrawingError::NotPngDataUrl)
+        );
+        assert_eq!(
+            check_drawing("javascript:alert(1)"),
+            Err(DrawingError::NotPngDataUrl)
+        );
+        assert_eq!(
+            check_drawing("data:image/png;base64,!!!"),
+            Err(DrawingError::BadBase64)
+        );
+        assert!(matches!(
+            check_drawing("data:image/png;base64,AAAA"),
+            Err(DrawingError::BadPng(_))
+        ));
         let huge = format!("{PREFIX}{}", "A".repeat(MAX_SRC_LEN));
         assert_eq!(check_drawing(&huge), Err(DrawingError::TooLarge));
         // A valid header followed by truncated data is caught by the full decode.
         let good = png_data_url(240, 120);
-        let bytes = base64::engine::general_purpose::STANDARD.decode(&good[PREFIX.len()..]).unwrap();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(&good[PREFIX.len()..])
+            .unwrap();
         let cut = format!(
             "{PREFIX}{}",
             base64::engine::general_purpose::STANDARD.encode(&bytes[..bytes.len() / 2])
@@ -110,7 +137,10 @@ pub(crate) mod tests {
             w.write_image_data(&vec![0; 4800 * 2400]).unwrap();
         }
         assert!(out.len() < MAX_SRC_LEN);
-        let url = format!("{PREFIX}{}", base64::engine::general_purpose::STANDARD.encode(&out));
+        let url = format!(
+            "{PREFIX}{}",
+            base64::engine::general_purpose::STANDARD.encode(&out)
+        );
         assert!(check_drawing(&url).is_err());
     }
 }

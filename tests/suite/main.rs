@@ -11,3 +11,6 @@ mod http_hls;
 mod http_publish;
 mod store;
 mod state;
+mod chat;
+mod chat_client;
+mod chat_cluster;

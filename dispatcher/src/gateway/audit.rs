@@ -23,7 +23,9 @@ impl Audit {
     /// queue is written.
     pub fn start(store: Store) -> (Self, JoinHandle<()>) {
         let (tx, rx) = mpsc::unbounded_channel();
-        let audit = Self { tx: std::sync::Mutex::new(Some(tx)) };
+        let audit = Self {
+            tx: std::sync::Mutex::new(Some(tx)),
+        };
         (audit, tokio::spawn(write_loop(store, rx)))
     }
 

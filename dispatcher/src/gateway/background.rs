@@ -97,12 +97,17 @@ impl Emotes {
         let mut out = Vec::new();
         for (k, old) in guard.iter() {
             if !new.contains_key(k) {
-                out.push(Outgoing::RemoveEmote { key: format!(":{}:", old.alias) });
+                out.push(Outgoing::RemoveEmote {
+                    key: format!(":{}:", old.alias),
+                });
             }
         }
         for (k, e) in &new {
             if guard.get(k) != Some(e) {
-                out.push(Outgoing::AddEmote { key: format!(":{}:", e.alias), uri: e.uri.clone() });
+                out.push(Outgoing::AddEmote {
+                    key: format!(":{}:", e.alias),
+                    uri: e.uri.clone(),
+                });
             }
         }
         *guard = Arc::new(new);
@@ -111,19 +116,27 @@ impl Emotes {
 
     fn added(&self, alias: &str, uri: &str) -> Option<Outgoing> {
         let mut guard = self.map.write().unwrap_or_else(|p| p.into_inner());
-        let e = Emote { alias: alias.to_string(), uri: uri.to_string() };
+        let e = Emote {
+            alias: alias.to_string(),
+            uri: uri.to_string(),
+        };
         let k = alias.to_ascii_lowercase();
         if guard.get(&k) == Some(&e) {
             return None;
         }
         Arc::make_mut(&mut guard).insert(k, e);
-        Some(Outgoing::AddEmote { key: format!(":{alias}:"), uri: uri.to_string() })
+        Some(Outgoing::AddEmote {
+            key: format!(":{alias}:"),
+            uri: uri.to_string(),
+        })
     }
 
     fn removed(&self, alias: &str) -> Option<Outgoing> {
         let mut guard = self.map.write().unwrap_or_else(|p| p.into_inner());
         let old = Arc::make_mut(&mut guard).remove(&alias.to_ascii_lowercase())?;
-        Some(Outgoing::RemoveEmote { key: format!(":{}:", old.alias) })
+        Some(Outgoing::RemoveEmote {
+            key: format!(":{}:", old.alias),
+        })
     }
 }
 
@@ -141,7 +154,10 @@ impl Streamers {
                 return Ok(s.clone());
             }
         }
-        let found = store.streamer(&key).await.map_err(|e| tracing::error!("store: {e}"))?;
+        let found = store
+            .streamer(&key)
+            .await
+            .map_err(|e| tracing::error!("store: {e}"))?;
         let mut cache = lock(&self.cache);
         if cache.len() > 10_000 {
             cache.retain(|_, (at, _)| at.elapsed() < STREAMER_TTL);
@@ -190,7 +206,11 @@ impl Gateway {
 
     async fn announcement(&self, a: Announcement) {
         match a {
-            Announcement::Post { room, kind, message } => self.deliver_post(&room, &kind, &message).await,
+            Announcement::Post {
+                room,
+                kind,
+                message,
+            } => self.deliver_post(&room, &kind, &message).await,
             Announcement::EmoteAdded { alias, uri } => {
                 if let Some(out) = self.emotes.added(&alias, &uri) {
                     self.local.deliver_all(&frame(&out));
@@ -210,7 +230,8 @@ impl Gateway {
     pub(super) async fn deliver_post(&self, room: &str, kind: &str, message: &str) {
         let room = room.to_ascii_lowercase();
         let emotes = self.emotes.snapshot();
-        let message = text::emojify(message, |a| emotes.contains_key(&a.to_ascii_lowercase())).into_owned();
+        let message =
+            text::emojify(message, |a| emotes.contains_key(&a.to_ascii_lowercase())).into_owned();
         let out = if kind == "server" {
             Outgoing::server(message)
         } else {
@@ -224,14 +245,29 @@ impl Gateway {
             let (username, color) = match admin {
                 Some(m) => (m.username, m.color),
                 None => {
-                    let name = self.streamer(&room).await.ok().flatten().map_or(room.clone(), |s| s.username);
+                    let name = self
+                        .streamer(&room)
+                        .await
+                        .ok()
+                        .flatten()
+                        .map_or(room.clone(), |s| s.username);
                     (name, text::DEFAULT_COLOR.to_string())
                 }
             };
             if kind == "action" {
-                Outgoing::ActionReceived { username, kind: ChatterType::Admin, color, message }
+                Outgoing::ActionReceived {
+                    username,
+                    kind: ChatterType::Admin,
+                    color,
+                    message,
+                }
             } else {
-                Outgoing::MessageReceived { username, kind: ChatterType::Admin, color, message }
+                Outgoing::MessageReceived {
+                    username,
+                    kind: ChatterType::Admin,
+                    color,
+                    message,
+                }
             }
         };
         self.local.deliver(&room, &frame(&out), None);
@@ -242,7 +278,9 @@ impl Gateway {
     async fn resync(&self) {
         let _ = self.state.heartbeat().await;
         for socket in self.local.logged_in() {
-            let Some(login) = socket.login() else { continue };
+            let Some(login) = socket.login() else {
+                continue;
+            };
             match self.state.member(&login.room, &socket.id).await {
                 Ok(Some(m)) => socket.update_member(&m),
                 Ok(None) => match self.state.claim(&login.room, &login.member).await {
@@ -272,11 +310,19 @@ impl Gateway {
         let mut tick = tokio::time::interval(VIEWER_CHECK);
         loop {
             tick.tick().await;
-            let Ok(rooms) = self.state.presence_rooms().await else { continue };
+            let Ok(rooms) = self.state.presence_rooms().await else {
+                continue;
+            };
             for room in rooms {
-                let Ok(count) = self.state.viewer_count(&room).await else { continue };
+                let Ok(count) = self.state.viewer_count(&room).await else {
+                    continue;
+                };
                 if let Ok(true) = self.state.note_viewers(&room, count).await {
-                    self.audit.record(NewEvent::now(&room, event_kind::VIEWERS, serde_json::json!({"count": count})));
+                    self.audit.record(NewEvent::now(
+                        &room,
+                        event_kind::VIEWERS,
+                        serde_json::json!({"count": count}),
+                    ));
                 }
             }
         }
@@ -294,7 +340,11 @@ impl Gateway {
             match self.state.sweep().await {
                 Ok(gone) => {
                     for (room, m) in gone {
-                        tracing::info!(room, username = m.username, "removed a chatter of a stopped instance");
+                        tracing::info!(
+                            room,
+                            username = m.username,
+                            "removed a chatter of a stopped instance"
+                        );
                         self.announce_leave(&room, &m).await;
                     }
                 }

@@ -152,11 +152,14 @@ impl Socket {
     }
 }
 
+/// Sockets by id.
+type Sockets = HashMap<Arc<str>, Arc<Socket>>;
+
 /// This instance's sockets, and its logged-in sockets by room.
 #[derive(Default)]
 pub struct Local {
-    sockets: RwLock<HashMap<Arc<str>, Arc<Socket>>>,
-    rooms: RwLock<HashMap<String, HashMap<Arc<str>, Arc<Socket>>>>,
+    sockets: RwLock<Sockets>,
+    rooms: RwLock<HashMap<String, Sockets>>,
 }
 
 impl Local {
@@ -199,7 +202,10 @@ impl Local {
 
     /// Logged-in sockets of every room, for resynchronising with the shared state.
     pub fn logged_in(&self) -> Vec<Arc<Socket>> {
-        read(&self.rooms).values().flat_map(|r| r.values().cloned()).collect()
+        read(&self.rooms)
+            .values()
+            .flat_map(|r| r.values().cloned())
+            .collect()
     }
 
     /// Queues `msg` on every logged-in socket of `room` (but `except`).

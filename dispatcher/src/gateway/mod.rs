@@ -63,9 +63,19 @@ impl Gateway {
             .clone()
             .chat()
             .context("the configured shared state cannot host the chat gateway")?;
-        let inbound = state.subscribe().await.context("subscribing to the shared state")?;
-        state.heartbeat().await.context("registering the chat gateway")?;
-        let outbox_head = ctx.store.outbox_head().await.context("reading the chat outbox")?;
+        let inbound = state
+            .subscribe()
+            .await
+            .context("subscribing to the shared state")?;
+        state
+            .heartbeat()
+            .await
+            .context("registering the chat gateway")?;
+        let outbox_head = ctx
+            .store
+            .outbox_head()
+            .await
+            .context("reading the chat outbox")?;
         let emotes = ctx.store.emotes().await.context("reading emotes")?;
         let (audit, audit_task) = Audit::start(ctx.store.clone());
         let gw = Arc::new(Self {
@@ -103,10 +113,10 @@ impl Gateway {
             *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
             return r;
         }
-        let response = match upgrade::accept(req.method(), req.headers()) {
-            Ok(r) => r,
-            Err(r) => return r,
-        };
+        let response = upgrade::accept(req.method(), req.headers());
+        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+            return response;
+        }
         let peer = req.extensions().get::<Caller>().map(|c| c.addr);
         let gw = self.clone();
         tokio::spawn(async move {
@@ -131,13 +141,25 @@ impl Gateway {
         while self.local.socket_count() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        for t in self.tasks.lock().unwrap_or_else(|p| p.into_inner()).drain(..) {
+        for t in self
+            .tasks
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+        {
             t.abort();
         }
         self.audit.close();
-        let task = self.audit_task.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let task = self
+            .audit_task
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         if let Some(task) = task {
-            if tokio::time::timeout(Duration::from_secs(10), task).await.is_err() {
+            if tokio::time::timeout(Duration::from_secs(10), task)
+                .await
+                .is_err()
+            {
                 tracing::error!("audit events could not all be written before shutdown");
             }
         }

@@ -45,7 +45,10 @@ impl Gateway {
                 return;
             }
         };
-        let is_line = matches!(incoming, Incoming::Message { .. } | Incoming::Drawing { .. });
+        let is_line = matches!(
+            incoming,
+            Incoming::Message { .. } | Incoming::Drawing { .. }
+        );
         if is_line && !limits.line_allowed() {
             if limits.should_warn() {
                 socket.send(&slow_down());
@@ -54,13 +57,21 @@ impl Gateway {
         }
         match incoming {
             Incoming::Presence { streamer } => self.presence(socket, &streamer).await,
-            Incoming::Login { streamer, username, color, key } => {
-                self.login(socket, &streamer, &username, &color, key.as_deref(), peer).await
+            Incoming::Login {
+                streamer,
+                username,
+                color,
+                key,
+            } => {
+                self.login(socket, &streamer, &username, &color, key.as_deref(), peer)
+                    .await
             }
             Incoming::Message { message } => self.message(socket, &message).await,
             Incoming::Drawing { src } => self.drawing(socket, &src).await,
             Incoming::GetColor => match socket.login() {
-                Some(l) => socket.send(&Outgoing::ReturnColor { color: l.member.color }),
+                Some(l) => socket.send(&Outgoing::ReturnColor {
+                    color: l.member.color,
+                }),
                 None => socket.send(&Outgoing::error("You are not logged in.")),
             },
         }
@@ -94,12 +105,16 @@ impl Gateway {
         let username = username.trim();
         let emotes = self.emotes.snapshot();
         match text::check_name(username, |a| emotes.contains_key(&a.to_ascii_lowercase())) {
-            Err(NameProblem::Blank) => return socket.send(&Outgoing::error("Username cannot be blank")),
+            Err(NameProblem::Blank) => {
+                return socket.send(&Outgoing::error("Username cannot be blank"))
+            }
             Err(NameProblem::TooLong) => {
                 return socket.send(&Outgoing::error("Username cannot be that long"))
             }
             Err(NameProblem::BadCharacters) => {
-                return socket.send(&Outgoing::error("Username contains characters that are not allowed"))
+                return socket.send(&Outgoing::error(
+                    "Username contains characters that are not allowed",
+                ))
             }
             Ok(()) => {}
         }
@@ -119,13 +134,20 @@ impl Gateway {
         let mut kind = ChatterType::Normal;
         if text::name_key(username) == room {
             let Some(key) = key else {
-                return socket.send(&Outgoing::LoginKeyRequired { username: record.username.clone() });
+                return socket.send(&Outgoing::LoginKeyRequired {
+                    username: record.username.clone(),
+                });
             };
-            let bucket = format!("chat-key:{}", peer.map_or_else(|| room.clone(), |p| p.to_string()));
+            let bucket = format!(
+                "chat-key:{}",
+                peer.map_or_else(|| room.clone(), |p| p.to_string())
+            );
             match self.state.throttle(&bucket, KEY_ATTEMPTS, 60).await {
                 Ok(true) => {}
                 Ok(false) => {
-                    return socket.send(&Outgoing::error("Too many attempts, try again in a minute."))
+                    return socket.send(&Outgoing::error(
+                        "Too many attempts, try again in a minute.",
+                    ))
                 }
                 Err(_) => return socket.send(&unavailable()),
             }
@@ -183,8 +205,12 @@ impl Gateway {
         }
         socket.release_held();
         self.presence.touch(socket, &room);
-        let route = Route { except: Some(socket.id.to_string()), ..Route::default() };
-        self.publish(&room, &route, &Outgoing::Connected(member.user())).await;
+        let route = Route {
+            except: Some(socket.id.to_string()),
+            ..Route::default()
+        };
+        self.publish(&room, &route, &Outgoing::Connected(member.user()))
+            .await;
         self.audit.record(NewEvent::now(
             &room,
             event_kind::JOIN,
@@ -224,7 +250,9 @@ impl Gateway {
                 _ => Vec::new(),
             };
             let settings = match &cmd {
-                Some(c) if c.needs_settings() => self.ctx.store.streamer(&login.room).await.ok().flatten(),
+                Some(c) if c.needs_settings() => {
+                    self.ctx.store.streamer(&login.room).await.ok().flatten()
+                }
                 _ => None,
             };
             let room = Room {
@@ -256,7 +284,12 @@ impl Gateway {
         socket.send(&Outgoing::server("The chat is busy, try again."));
     }
 
-    async fn apply(self: &Arc<Self>, socket: &Arc<Socket>, login: &Login, effects: Vec<Effect>) -> Applied {
+    async fn apply(
+        self: &Arc<Self>,
+        socket: &Arc<Socket>,
+        login: &Login,
+        effects: Vec<Effect>,
+    ) -> Applied {
         let room = &login.room;
         let me = &login.member;
         for effect in effects {
@@ -294,7 +327,11 @@ impl Gateway {
                         serde_json::json!({"username": me.username, "message": text}),
                     ));
                 }
-                Effect::Change(change) => match self.state.replace(room, &change.before, &change.after).await {
+                Effect::Change(change) => match self
+                    .state
+                    .replace(room, &change.before, &change.after)
+                    .await
+                {
                     Ok(Replace::Done) => self.changed(socket, room, &me.username, change).await,
                     Ok(Replace::Stale) => return Applied::Stale,
                     Ok(Replace::Taken) => socket.send(&Outgoing::server(rules::NAME_TAKEN)),
@@ -316,7 +353,10 @@ impl Gateway {
         }
         let mut set = Some(change.after.clone());
         for out in change.broadcasts() {
-            let route = Route { set: set.take(), ..Route::default() };
+            let route = Route {
+                set: set.take(),
+                ..Route::default()
+            };
             self.publish(room, &route, &out).await;
         }
         if let Some(notice) = &change.notify {
@@ -325,7 +365,8 @@ impl Gateway {
                 set: Some(change.after.clone()),
                 ..Route::default()
             };
-            self.publish(room, &route, &Outgoing::server(notice.clone())).await;
+            self.publish(room, &route, &Outgoing::server(notice.clone()))
+                .await;
         }
         for out in &change.confirm {
             socket.send(out);
@@ -337,7 +378,12 @@ impl Gateway {
         let store = &self.ctx.store;
         let done = match &change {
             StreamerChange::Description(d) => {
-                store.set_description(&login.room, Some(d).filter(|d| !d.is_empty()).map(|d| d.as_str())).await
+                store
+                    .set_description(
+                        &login.room,
+                        Some(d).filter(|d| !d.is_empty()).map(|d| d.as_str()),
+                    )
+                    .await
             }
             StreamerChange::Password(p) => store.set_streampass(&login.room, p.as_deref()).await,
             StreamerChange::Chat(c) => store.set_chat(&login.room, *c).await,
@@ -350,7 +396,8 @@ impl Gateway {
         if let Some(out) = change.broadcast(&login.streamer) {
             self.publish(&login.room, &Route::default(), &out).await;
         }
-        self.audit.record(change.audit(&login.room, &login.member.username));
+        self.audit
+            .record(change.audit(&login.room, &login.member.username));
     }
 
     async fn drawing(&self, socket: &Arc<Socket>, src: &str) {
@@ -402,7 +449,8 @@ impl Gateway {
 
     /// Tells a room that a chatter left, and records it.
     pub(super) async fn announce_leave(&self, room: &str, m: &Member) {
-        self.publish(room, &Route::default(), &Outgoing::Disconnected(m.user())).await;
+        self.publish(room, &Route::default(), &Outgoing::Disconnected(m.user()))
+            .await;
         self.audit.record(NewEvent::now(
             room,
             event_kind::LEAVE,

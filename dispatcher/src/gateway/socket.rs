@@ -73,7 +73,10 @@ impl Limits {
     /// Whether to tell the sender to slow down now (at most once a second).
     pub fn should_warn(&mut self) -> bool {
         let now = Instant::now();
-        if self.last_warning.is_some_and(|t| now.duration_since(t) < Duration::from_secs(1)) {
+        if self
+            .last_warning
+            .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1))
+        {
             return false;
         }
         self.last_warning = Some(now);

@@ -117,17 +117,47 @@ mod tests {
     #[test]
     fn lines_and_commands() {
         assert_eq!(parse("hello /me"), Input::Line("hello /me".into()));
-        assert_eq!(parse("/me waves  "), Input::Command(Command::Action("waves".into())));
-        assert_eq!(parse("/ME waves"), Input::Command(Command::Action("waves".into())));
-        assert_eq!(parse("/describe x"), Input::Command(Command::Action("x".into())));
+        assert_eq!(
+            parse("/me waves  "),
+            Input::Command(Command::Action("waves".into()))
+        );
+        assert_eq!(
+            parse("/ME waves"),
+            Input::Command(Command::Action("waves".into()))
+        );
+        assert_eq!(
+            parse("/describe x"),
+            Input::Command(Command::Action("x".into()))
+        );
         assert_eq!(parse("/names"), Input::Command(Command::Users));
-        assert_eq!(parse("/setcolor red"), Input::Command(Command::Color("red".into())));
-        assert_eq!(parse("/nick  Bob Smith "), Input::Command(Command::Name("Bob Smith".into())));
-        assert_eq!(parse("/quiet bob"), Input::Command(Command::Mute("bob".into())));
-        assert_eq!(parse("/unquiet bob"), Input::Command(Command::Unmute("bob".into())));
-        assert_eq!(parse("/unmod bob"), Input::Command(Command::Demod("bob".into())));
-        assert_eq!(parse("/desc hi"), Input::Command(Command::Description("hi".into())));
-        assert_eq!(parse("/password"), Input::Command(Command::Password(String::new())));
+        assert_eq!(
+            parse("/setcolor red"),
+            Input::Command(Command::Color("red".into()))
+        );
+        assert_eq!(
+            parse("/nick  Bob Smith "),
+            Input::Command(Command::Name("Bob Smith".into()))
+        );
+        assert_eq!(
+            parse("/quiet bob"),
+            Input::Command(Command::Mute("bob".into()))
+        );
+        assert_eq!(
+            parse("/unquiet bob"),
+            Input::Command(Command::Unmute("bob".into()))
+        );
+        assert_eq!(
+            parse("/unmod bob"),
+            Input::Command(Command::Demod("bob".into()))
+        );
+        assert_eq!(
+            parse("/desc hi"),
+            Input::Command(Command::Description("hi".into()))
+        );
+        assert_eq!(
+            parse("/password"),
+            Input::Command(Command::Password(String::new()))
+        );
         assert_eq!(parse("/x y"), Input::Command(Command::Unknown("/x".into())));
         assert_eq!(parse("/"), Input::Command(Command::Unknown("/".into())));
     }

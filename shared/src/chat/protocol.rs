@@ -109,15 +109,21 @@ impl Outgoing {
 /// with an `error` frame, never a panic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Incoming {
-    Presence { streamer: String },
+    Presence {
+        streamer: String,
+    },
     Login {
         streamer: String,
         username: String,
         color: String,
         key: Option<String>,
     },
-    Message { message: String },
-    Drawing { src: String },
+    Message {
+        message: String,
+    },
+    Drawing {
+        src: String,
+    },
     GetColor,
 }
 
@@ -177,7 +183,9 @@ impl Incoming {
         Ok(match env.event.as_str() {
             "presence" => {
                 let d: PresenceData = data(env)?;
-                Incoming::Presence { streamer: d.streamer }
+                Incoming::Presence {
+                    streamer: d.streamer,
+                }
             }
             "login" => {
                 let d: LoginData = data(env)?;
@@ -197,7 +205,11 @@ impl Incoming {
                 Incoming::Drawing { src: d.src }
             }
             "get color" => Incoming::GetColor,
-            _ => return Err(FrameError::UnknownEvent(env.event.chars().take(40).collect())),
+            _ => {
+                return Err(FrameError::UnknownEvent(
+                    env.event.chars().take(40).collect(),
+                ))
+            }
         })
     }
 }
@@ -219,36 +231,87 @@ mod tests {
             v,
             serde_json::json!({"event": "message received", "data": {"username": "bob", "type": "normal", "color": "#ff0000", "message": "hi"}})
         );
-        let v: serde_json::Value =
-            serde_json::from_str(&Outgoing::Connected(User { username: "a".into(), kind: ChatterType::Admin, color: "#000000".into() }).to_json()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(
+            &Outgoing::Connected(User {
+                username: "a".into(),
+                kind: ChatterType::Admin,
+                color: "#000000".into(),
+            })
+            .to_json(),
+        )
+        .unwrap();
         assert_eq!(v["event"], "connected");
         assert_eq!(v["data"]["type"], "admin");
-        let v: serde_json::Value = serde_json::from_str(&Outgoing::LoginKeyRequired { username: "X".into() }.to_json()).unwrap();
-        assert_eq!(v, serde_json::json!({"event": "login key required", "data": {"username": "X"}}));
+        let v: serde_json::Value = serde_json::from_str(
+            &Outgoing::LoginKeyRequired {
+                username: "X".into(),
+            }
+            .to_json(),
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"event": "login key required", "data": {"username": "X"}})
+        );
     }
 
     #[test]
     fn incoming_frames() {
         assert_eq!(
-            Incoming::parse(r#"{"event":"login","data":{"streamer":"s","username":"u","color":"red"}}"#),
-            Ok(Incoming::Login { streamer: "s".into(), username: "u".into(), color: "red".into(), key: None })
+            Incoming::parse(
+                r#"{"event":"login","data":{"streamer":"s","username":"u","color":"red"}}"#
+            ),
+            Ok(Incoming::Login {
+                streamer: "s".into(),
+                username: "u".into(),
+                color: "red".into(),
+                key: None
+            })
         );
-        assert_eq!(Incoming::parse(r#"{"event":"get color","data":{}}"#), Ok(Incoming::GetColor));
-        assert_eq!(Incoming::parse(r#"{"event":"get color"}"#), Ok(Incoming::GetColor));
+        assert_eq!(
+            Incoming::parse(r#"{"event":"get color","data":{}}"#),
+            Ok(Incoming::GetColor)
+        );
+        assert_eq!(
+            Incoming::parse(r#"{"event":"get color"}"#),
+            Ok(Incoming::GetColor)
+        );
         assert_eq!(
             Incoming::parse(r#"{"event":"presence","data":{"streamer":"s"}}"#),
-            Ok(Incoming::Presence { streamer: "s".into() })
+            Ok(Incoming::Presence {
+                streamer: "s".into()
+            })
         );
     }
 
     #[test]
     fn bad_frames_are_errors() {
-        for bad in ["", "null", "[]", "{", r#"{"data":{}}"#, r#"{"event":5}"#, "\u{0}"] {
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{",
+            r#"{"data":{}}"#,
+            r#"{"event":5}"#,
+            "\u{0}",
+        ] {
             assert_eq!(Incoming::parse(bad), Err(FrameError::Malformed), "{bad}");
         }
-        assert!(matches!(Incoming::parse(r#"{"event":"nope","data":{}}"#), Err(FrameError::UnknownEvent(_))));
-        assert!(matches!(Incoming::parse(r#"{"event":"message","data":{"message":5}}"#), Err(FrameError::BadData { .. })));
-        assert!(matches!(Incoming::parse(r#"{"event":"message","data":"x"}"#), Err(FrameError::BadData { .. })));
-        assert!(matches!(Incoming::parse(r#"{"event":"login","data":{}}"#), Err(FrameError::BadData { .. })));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"nope","data":{}}"#),
+            Err(FrameError::UnknownEvent(_))
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"message","data":{"message":5}}"#),
+            Err(FrameError::BadData { .. })
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"message","data":"x"}"#),
+            Err(FrameError::BadData { .. })
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"login","data":{}}"#),
+            Err(FrameError::BadData { .. })
+        ));
     }
 }

@@ -102,12 +102,26 @@ impl Change {
             ));
         }
         if b.kind != a.kind {
-            let kind = if a.kind == ChatterType::Moderator { event_kind::MOD } else { event_kind::DEMOD };
-            out.push(ev(kind, serde_json::json!({"username": a.username, "by": by})));
+            let kind = if a.kind == ChatterType::Moderator {
+                event_kind::MOD
+            } else {
+                event_kind::DEMOD
+            };
+            out.push(ev(
+                kind,
+                serde_json::json!({"username": a.username, "by": by}),
+            ));
         }
         if b.muted != a.muted {
-            let kind = if a.muted { event_kind::MUTE } else { event_kind::UNMUTE };
-            out.push(ev(kind, serde_json::json!({"username": a.username, "by": by})));
+            let kind = if a.muted {
+                event_kind::MUTE
+            } else {
+                event_kind::UNMUTE
+            };
+            out.push(ev(
+                kind,
+                serde_json::json!({"username": a.username, "by": by}),
+            ));
         }
         out
     }
@@ -126,7 +140,10 @@ fn reply(msg: impl Into<String>) -> Vec<Effect> {
 }
 
 fn replies(lines: impl IntoIterator<Item = String>) -> Vec<Effect> {
-    lines.into_iter().map(|l| Effect::Reply(Outgoing::server(l))).collect()
+    lines
+        .into_iter()
+        .map(|l| Effect::Reply(Outgoing::server(l)))
+        .collect()
 }
 
 /// Decides what a chatter's (trimmed, non-empty) input does.
@@ -240,7 +257,11 @@ fn color(sender: &Member, arg: &str) -> Vec<Effect> {
             "Invalid color '{arg}' specified, try a color name, an HTML color like #ff00ff or \"random\" for a random color."
         ));
     };
-    let after = Member { color: color.clone(), ..sender.clone() }.bumped();
+    let after = Member {
+        color: color.clone(),
+        ..sender.clone()
+    }
+    .bumped();
     vec![Effect::Change(Change {
         before: sender.clone(),
         after,
@@ -265,7 +286,11 @@ fn check_new_name(room: &Room, target: &Member, name: &str) -> Result<(), String
     if key == text::name_key(room.streamer) && target.kind != ChatterType::Admin {
         return Err(NAME_TAKEN.into());
     }
-    if room.roster.iter().any(|m| m.key == key && m.socket != target.socket) {
+    if room
+        .roster
+        .iter()
+        .any(|m| m.key == key && m.socket != target.socket)
+    {
         return Err(NAME_TAKEN.into());
     }
     Ok(())
@@ -322,12 +347,20 @@ fn mute(room: &Room, sender: &Member, arg: &str, muted: bool) -> Vec<Effect> {
         return reply(format!("User '{who}' cannot be {verb}d."));
     }
     if target.muted == muted {
-        let state = if muted { "is already muted" } else { "is not muted" };
+        let state = if muted {
+            "is already muted"
+        } else {
+            "is not muted"
+        };
         return reply(format!("User '{who}' {state}."));
     }
     vec![Effect::Change(Change {
         before: target.clone(),
-        after: Member { muted, ..target.clone() }.bumped(),
+        after: Member {
+            muted,
+            ..target.clone()
+        }
+        .bumped(),
         confirm: vec![Outgoing::server(format!("User '{who}' has been {verb}d."))],
         notify: Some(format!("You have been {verb}d.")),
     })]
@@ -381,27 +414,49 @@ fn set_mod(room: &Room, arg: &str, promote: bool) -> Vec<Effect> {
         return reply(format!("Unrecognized user '{arg}'"));
     };
     let who = &target.username;
-    let phrase = if promote { "promoted to" } else { "demoted from" };
+    let phrase = if promote {
+        "promoted to"
+    } else {
+        "demoted from"
+    };
     if target.kind == ChatterType::Admin {
         return reply(format!("User '{who}' cannot be {phrase} moderator."));
     }
     let is_mod = target.kind == ChatterType::Moderator;
     if is_mod == promote {
-        let state = if promote { "is already a moderator" } else { "is not a moderator" };
+        let state = if promote {
+            "is already a moderator"
+        } else {
+            "is not a moderator"
+        };
         return reply(format!("User '{who}' {state}."));
     }
-    let kind = if promote { ChatterType::Moderator } else { ChatterType::Normal };
+    let kind = if promote {
+        ChatterType::Moderator
+    } else {
+        ChatterType::Normal
+    };
     vec![Effect::Change(Change {
         before: target.clone(),
-        after: Member { kind, ..target.clone() }.bumped(),
-        confirm: vec![Outgoing::server(format!("User '{who}' has been {phrase} moderator."))],
+        after: Member {
+            kind,
+            ..target.clone()
+        }
+        .bumped(),
+        confirm: vec![Outgoing::server(format!(
+            "User '{who}' has been {phrase} moderator."
+        ))],
         notify: Some(format!("You have been {phrase} moderator.")),
     })]
 }
 
 fn description(room: &Room, text: &str) -> Vec<Effect> {
     let text = text::clean_line(text);
-    let msg = if text.is_empty() { "Stream description removed!" } else { "Stream description updated!" };
+    let msg = if text.is_empty() {
+        "Stream description removed!"
+    } else {
+        "Stream description updated!"
+    };
     vec![
         Effect::Streamer(StreamerChange::Description(
             text::emojify(&text, room.is_custom_emote).into_owned(),
@@ -421,8 +476,12 @@ fn password(text: &str) -> Vec<Effect> {
     // The room learns of it from [`StreamerChange::broadcast`] once it is stored.
     vec![
         Effect::Streamer(StreamerChange::Password(Some(text.to_string()))),
-        Effect::Reply(Outgoing::server(format!("Stream password set to \"{text}\"!"))),
-        Effect::Reply(Outgoing::PasswordSet { password: text.to_string() }),
+        Effect::Reply(Outgoing::server(format!(
+            "Stream password set to \"{text}\"!"
+        ))),
+        Effect::Reply(Outgoing::PasswordSet {
+            password: text.to_string(),
+        }),
     ]
 }
 

@@ -97,7 +97,10 @@ impl MemoryState {
 
     fn mark_alive(&self) {
         let until = Instant::now() + self.options.instance_ttl;
-        self.hub.lock().alive_until.insert(self.instance.clone(), until);
+        self.hub
+            .lock()
+            .alive_until
+            .insert(self.instance.clone(), until);
     }
 
     /// Senders of every subscribed instance following `room` (all of them when `None`).
@@ -176,7 +179,9 @@ impl ChatState for MemoryState {
             Some(holder) if *holder != member.socket => return Ok(false),
             _ => {}
         }
-        roster.names.insert(member.key.clone(), member.socket.clone());
+        roster
+            .names
+            .insert(member.key.clone(), member.socket.clone());
         roster.entries.insert(member.socket.clone(), member.clone());
         Ok(true)
     }
@@ -190,11 +195,17 @@ impl ChatState for MemoryState {
             return Ok(Replace::Stale);
         }
         if before.key != after.key {
-            if roster.names.get(&after.key).is_some_and(|h| *h != before.socket) {
+            if roster
+                .names
+                .get(&after.key)
+                .is_some_and(|h| *h != before.socket)
+            {
                 return Ok(Replace::Taken);
             }
             roster.names.remove(&before.key);
-            roster.names.insert(after.key.clone(), before.socket.clone());
+            roster
+                .names
+                .insert(after.key.clone(), before.socket.clone());
         }
         roster.entries.insert(before.socket.clone(), after.clone());
         Ok(Replace::Done)
@@ -272,7 +283,8 @@ impl ChatState for MemoryState {
             .remove(&self.instance)
             .map(|s| s.rooms)
             .unwrap_or_default();
-        hub.subscribers.insert(self.instance.clone(), Subscriber { tx, rooms });
+        hub.subscribers
+            .insert(self.instance.clone(), Subscriber { tx, rooms });
         Ok(rx)
     }
 
@@ -298,7 +310,12 @@ impl ChatState for MemoryState {
     async fn presence_rooms(&self) -> StateResult<Vec<String>> {
         let hub = self.hub.lock();
         let mut rooms: HashSet<String> = hub.presence.keys().cloned().collect();
-        rooms.extend(hub.viewers_noted.iter().filter(|(_, &c)| c > 0).map(|(r, _)| r.clone()));
+        rooms.extend(
+            hub.viewers_noted
+                .iter()
+                .filter(|(_, &c)| c > 0)
+                .map(|(r, _)| r.clone()),
+        );
         Ok(rooms.into_iter().collect())
     }
 

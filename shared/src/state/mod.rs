@@ -89,7 +89,10 @@ pub trait SharedState: Send + Sync + 'static {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Inbound {
     /// A payload published to a room this instance follows.
-    Room { room: String, payload: Bytes },
+    Room {
+        room: String,
+        payload: Bytes,
+    },
     Announcement(Announcement),
     /// The link to the shared state was lost and is back: anything may have been missed (or,
     /// with a restarted Redis, forgotten), so the gateway re-asserts what it holds.
@@ -207,7 +210,9 @@ pub async fn connect_with(config: &Config, options: StateOptions) -> StateResult
         Some(redis) => Ok(StateHandles::of(Arc::new(
             RedisState::connect(&redis.url, &redis.prefix, options).await?,
         ))),
-        None => Ok(StateHandles::of(Arc::new(MemoryState::with_options(options)))),
+        None => Ok(StateHandles::of(Arc::new(MemoryState::with_options(
+            options,
+        )))),
     }
 }
 

@@ -152,18 +152,28 @@ impl RedisState {
         keys: Vec<String>,
         args: Vec<Value>,
     ) -> StateResult<R> {
-        self.client.eval(script, keys, args).await.map_err(unavailable)
+        self.client
+            .eval(script, keys, args)
+            .await
+            .map_err(unavailable)
     }
 
     /// Publishes with a fresh connection's worth of retries (a publish during a reconnect).
     async fn publish_raw(&self, channel: String, payload: Bytes) -> StateResult<()> {
-        let _: i64 = self.client.publish(channel, payload).await.map_err(unavailable)?;
+        let _: i64 = self
+            .client
+            .publish(channel, payload)
+            .await
+            .map_err(unavailable)?;
         Ok(())
     }
 
     /// Starts the instance's one subscriber connection and the task feeding `tx`.
     async fn start_subscriber(&self, tx: mpsc::Sender<Inbound>) -> StateResult<SubscriberClient> {
-        let sub = self.builder.build_subscriber_client().map_err(unavailable)?;
+        let sub = self
+            .builder
+            .build_subscriber_client()
+            .map_err(unavailable)?;
         sub.init().await.map_err(unavailable)?;
         let _resubscriber = sub.manage_subscriptions();
         let announce = self.global("announce");
@@ -307,7 +317,11 @@ impl SharedState for RedisState {
         let since = now_ms() - PRESENCE_WINDOW_MS;
         let n: i64 = self
             .client
-            .zcount(self.key("presence", room), (since + 1) as f64, f64::INFINITY)
+            .zcount(
+                self.key("presence", room),
+                (since + 1) as f64,
+                f64::INFINITY,
+            )
             .await
             .map_err(unavailable)?;
         Ok(n.max(0) as usize)
@@ -326,7 +340,8 @@ impl SharedState for RedisState {
 
     async fn announce(&self, announcement: &Announcement) -> StateResult<()> {
         let json = serde_json::to_vec(announcement).unwrap_or_default();
-        self.publish_raw(self.global("announce"), Bytes::from(json)).await
+        self.publish_raw(self.global("announce"), Bytes::from(json))
+            .await
     }
 
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
@@ -335,7 +350,11 @@ impl SharedState for RedisState {
             .eval(
                 THROTTLE,
                 vec![self.key("throttle", bucket)],
-                vec![now_ms().into(), ((window_secs * 1000) as i64).into(), member.into()],
+                vec![
+                    now_ms().into(),
+                    ((window_secs * 1000) as i64).into(),
+                    member.into(),
+                ],
             )
             .await?;
         Ok(hits <= max as i64)
@@ -437,12 +456,16 @@ impl ChatState for RedisState {
             .subscriber
             .get()
             .ok_or_else(|| StateError::Unavailable("not subscribed".into()))?;
-        sub.subscribe(self.room_channel(room)).await.map_err(unavailable)
+        sub.subscribe(self.room_channel(room))
+            .await
+            .map_err(unavailable)
     }
 
     async fn unfollow(&self, room: &str) -> StateResult<()> {
         if let Some(sub) = self.subscriber.get() {
-            sub.unsubscribe(self.room_channel(room)).await.map_err(unavailable)?;
+            sub.unsubscribe(self.room_channel(room))
+                .await
+                .map_err(unavailable)?;
         }
         Ok(())
     }
@@ -469,7 +492,14 @@ impl ChatState for RedisState {
         let rooms: HashSet<&str> = by_room.keys().copied().collect();
         for (room, members) in by_room {
             let _: () = pipe
-                .zadd(self.key("presence", room), None, None, false, false, members)
+                .zadd(
+                    self.key("presence", room),
+                    None,
+                    None,
+                    false,
+                    false,
+                    members,
+                )
                 .await
                 .map_err(unavailable)?;
         }
@@ -512,13 +542,7 @@ impl ChatState for RedisState {
     async fn note_viewers(&self, room: &str, count: usize) -> StateResult<bool> {
         let old: Option<i64> = self
             .client
-            .set(
-                self.key("viewers", room),
-                count as i64,
-                None,
-                None,
-                true,
-            )
+            .set(self.key("viewers", room), count as i64, None, None, true)
             .await
             .map_err(unavailable)?;
         let tracked = self.global("viewer_rooms");

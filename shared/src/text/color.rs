@@ -53,8 +53,17 @@ mod tests {
     #[test]
     fn refused_forms() {
         for bad in [
-            "", "reddish", "#12", "#1234", "#12345g", "123456", "rgb(1,2,3)", "transparent",
-            "#ff00ff00", "hsl(1,2%,3%)", "red; background: url(x)",
+            "",
+            "reddish",
+            "#12",
+            "#1234",
+            "#12345g",
+            "123456",
+            "rgb(1,2,3)",
+            "transparent",
+            "#ff00ff00",
+            "hsl(1,2%,3%)",
+            "red; background: url(x)",
         ] {
             assert_eq!(parse_color(bad), None, "{bad}");
         }

@@ -52,7 +52,8 @@ pub fn emojify(text: &str, is_custom_emote: impl Fn(&str) -> bool) -> Cow<'_, st
 fn is_shortcode(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-'))
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-'))
 }
 
 /// The length of a text as a reader sees it: emoji shortcodes become one emoji, a custom

@@ -39,7 +39,10 @@ pub fn check_name(name: &str, is_custom_emote: impl Fn(&str) -> bool) -> Result<
 /// Characters that render as nothing or reorder text: never allowed in names.
 fn is_hidden_char(c: char) -> bool {
     c.is_control()
-        || matches!(c, '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+        || matches!(
+            c,
+            '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{2028}' | '\u{2029}' | '\u{FEFF}'
+        )
         || ('\u{202A}'..='\u{202E}').contains(&c)
         || ('\u{2066}'..='\u{2069}').contains(&c)
 }
@@ -52,7 +55,13 @@ pub fn name_key(name: &str) -> String {
 /// Removes control characters from a chat line (keeping it on one line) and trims it.
 pub fn clean_line(text: &str) -> String {
     text.chars()
-        .map(|c| if c == '\n' || c == '\r' || c == '\t' { ' ' } else { c })
+        .map(|c| {
+            if c == '\n' || c == '\r' || c == '\t' {
+                ' '
+            } else {
+                c
+            }
+        })
         .filter(|c| !c.is_control())
         .collect::<String>()
         .trim()
@@ -72,9 +81,18 @@ mod tests {
         assert_eq!(check_name("", no_emotes), Err(NameProblem::Blank));
         assert_eq!(check_name("bob", no_emotes), Ok(()));
         assert_eq!(check_name(&"a".repeat(20), no_emotes), Ok(()));
-        assert_eq!(check_name(&"a".repeat(21), no_emotes), Err(NameProblem::TooLong));
-        assert_eq!(check_name("a\nb", no_emotes), Err(NameProblem::BadCharacters));
-        assert_eq!(check_name("a\u{202E}b", no_emotes), Err(NameProblem::BadCharacters));
+        assert_eq!(
+            check_name(&"a".repeat(21), no_emotes),
+            Err(NameProblem::TooLong)
+        );
+        assert_eq!(
+            check_name("a\nb", no_emotes),
+            Err(NameProblem::BadCharacters)
+        );
+        assert_eq!(
+            check_name("a\u{202E}b", no_emotes),
+            Err(NameProblem::BadCharacters)
+        );
         // 19 letters and one emoji shortcode: 20 as displayed.
         let name = format!("{}:smile:", "a".repeat(19));
         assert_eq!(check_name(&name, no_emotes), Ok(()));
