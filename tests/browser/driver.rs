@@ -109,7 +109,7 @@ impl Driver {
     /// A new browser session with a fresh profile.
     pub async fn browser(&self, size: Size) -> Browser {
         let profile = tempfile::tempdir().expect("profile dir");
-        let mut args = vec![
+        let args = vec![
             "--headless".to_string(),
             "--no-sandbox".into(),
             "--disable-gpu".into(),
