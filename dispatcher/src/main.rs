@@ -1,9 +1,9 @@
 //! `rsstreaming`: the management CLI, the API client and `serve`.
 
 mod cli;
-mod serve;
 #[allow(dead_code)]
 mod gateway;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

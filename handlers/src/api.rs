@@ -86,13 +86,17 @@ pub async fn get_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResul
     }
 }
 
-/// A JSON body, or what is wrong with it (for a 400).
+/// A JSON object body, or what is wrong with it (for a 400).
 fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("a JSON body is required".into());
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))?;
+    if !value.is_object() {
+        return Err("the JSON body must be an object".into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
         let path = e.path().to_string();
         let why = e.inner().to_string();
         if path == "." {
@@ -100,10 +104,7 @@ fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
         } else {
             format!("invalid JSON body at `{path}`: {why}")
         }
-    })?;
-    de.end()
-        .map_err(|_| "invalid JSON body: trailing data".to_string())?;
-    Ok(value)
+    })
 }
 
 fn bad_request(why: &str) -> Response<Bytes> {

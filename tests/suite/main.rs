@@ -5,4 +5,12 @@
 mod common;
 
 mod cli;
+mod http;
+mod http_api;
+mod http_hls;
+mod http_publish;
 mod store;
+mod state;
+mod chat;
+mod chat_client;
+mod chat_cluster;
