@@ -1,91 +1,9 @@
-//! Headless Chromium driven through chromedriver (WebDriver) with fantoccini.
+//! What the stream page is doing, read from a headless Chromium (sessions come from the
+//! browser suite's `driver`): the video element, texts, and every URL the page fetched.
 
-use crate::env::{free_port, CHROMEDRIVER, CHROMIUM};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
-use serde_json::{json, Value};
-use std::net::TcpStream;
-use std::os::unix::process::CommandExt;
-use std::process::{Child, Command, Stdio};
+use fantoccini::{Client, Locator};
+use serde_json::Value;
 use std::time::{Duration, Instant};
-
-/// One chromedriver; every [`Browser::open`] is a fresh Chromium with its own profile.
-pub struct Browser {
-    driver: Child,
-    port: u16,
-    profiles: tempfile::TempDir,
-    opened: usize,
-}
-
-impl Browser {
-    pub fn start() -> Browser {
-        let port = free_port();
-        let driver = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            // Its own process group, so Drop can stop chromedriver and every Chromium it started.
-            .process_group(0)
-            .spawn()
-            .expect("start chromedriver");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on {port}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        Browser {
-            driver,
-            port,
-            profiles: tempfile::tempdir().expect("profiles dir"),
-            opened: 0,
-        }
-    }
-
-    /// A new headless Chromium window.
-    pub async fn open(&mut self) -> Client {
-        self.opened += 1;
-        let profile = self.profiles.path().join(format!("p{}", self.opened));
-        let args = vec![
-            "--headless".to_string(),
-            "--no-sandbox".into(),
-            "--disable-gpu".into(),
-            "--disable-quic".into(),
-            "--no-first-run".into(),
-            "--disable-background-networking".into(),
-            "--disable-component-update".into(),
-            "--disable-sync".into(),
-            "--disable-dev-shm-usage".into(),
-            "--autoplay-policy=no-user-gesture-required".into(),
-            "--mute-audio".into(),
-            "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.display()),
-        ];
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{}", self.port))
-            .await
-            .expect("open a Chromium session")
-    }
-}
-
-impl Drop for Browser {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.driver.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
-        std::thread::sleep(Duration::from_millis(300));
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
-        let _ = self.driver.wait();
-    }
-}
 
 /// Runs a script (`return …;`) in the page.
 pub async fn js(c: &Client, script: &str) -> Value {

@@ -1,7 +1,6 @@
 //! What the media tests need from the machine, free ports, and one-at-a-time running.
 
 use crate::common::strict;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use tokio::sync::{Mutex, MutexGuard};
 
@@ -63,14 +62,6 @@ pub fn nginx_bin() -> PathBuf {
     } else {
         PathBuf::from("/usr/sbin/nginx")
     }
-}
-
-/// A port nobody listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("bind an ephemeral port")
 }
 
 /// The repository root (the tests are compiled from `dispatcher/`).

@@ -2,7 +2,7 @@
 //! in Chromium, chat works between two browsers through nginx's `/ws`, the key shows nowhere
 //! public, and the page turns offline after the publisher stops.
 
-use crate::browser::Browser;
+use crate::driver::{Driver, Size};
 use crate::env::{available, serial, Need};
 use crate::flow::{assert_no_key_anywhere, chat_login, chat_roundtrip, wait_offline, watch};
 use crate::stack::{Layout, Options, Stack, SOURCE_HEIGHT, SOURCE_WIDTH};
@@ -52,9 +52,10 @@ async fn end_to_end(opts: Options) {
         }
     }
 
-    let mut browser = Browser::start();
-    let a = browser.open().await;
-    let b = browser.open().await;
+    let driver = Driver::start().await.expect("chromedriver");
+    let browser_a = driver.browser(Size::Desktop).await;
+    let browser_b = driver.browser(Size::Desktop).await;
+    let (a, b) = (&browser_a.client, &browser_b.client);
     let v = watch(&stack, &a, "alice").await;
     assert_eq!(
         (v.width, v.height),
@@ -90,8 +91,8 @@ async fn end_to_end(opts: Options) {
     eprintln!("{layout:?}: offline on the page {off:?} after the publisher stopped");
     assert_eq!(stack.info("alice").await["live"], false);
     assert!(stopped.elapsed() < limit + Duration::from_secs(2));
-    a.close().await.expect("close browser a");
-    b.close().await.expect("close browser b");
+    browser_a.close().await;
+    browser_b.close().await;
 }
 
 /// The seed's single-application config, `publish.mode: rename`, segments sent by nginx

@@ -9,6 +9,8 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+#[path = "../browser/driver.rs"]
+mod driver;
 
 mod browser;
 mod crawl;

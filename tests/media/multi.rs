@@ -1,7 +1,8 @@
 //! Several qualities: the exec-transcoding config (`infra/nginx/rtmp-multi.conf`) writes one
 //! rendition per configured quality, the page offers them, and each one plays.
 
-use crate::browser::{js, video, Browser};
+use crate::browser::{js, video};
+use crate::driver::{Driver, Size};
 use crate::env::{available, serial, Need};
 use crate::flow::{assert_no_key_anywhere, watch};
 use crate::layouts::new_key;
@@ -95,12 +96,13 @@ async fn every_quality_is_offered_and_plays() {
         assert!(master.contains(q), "{q} missing from {master}");
     }
 
-    let mut browser = Browser::start();
-    let c = browser.open().await;
+    let driver = Driver::start().await.expect("chromedriver");
+    let browser = driver.browser(Size::Desktop).await;
+    let c = &browser.client;
     watch(&stack, &c, "dave").await;
     play_quality(&c, "480P", 480).await;
     play_quality(&c, "Original", SOURCE_HEIGHT as u64).await;
     assert_no_key_anywhere(&stack, "dave", QUALITIES, &key, &[&c]).await;
     obs.stop();
-    c.close().await.expect("close browser");
+    browser.close().await;
 }

@@ -2,7 +2,7 @@
 //! site config, a segment is sent (by nginx, via X-Accel-Redirect) only after rsstreaming has
 //! checked the viewer's pass.
 
-use crate::browser::Browser;
+use crate::driver::{Driver, Size};
 use crate::env::{available, serial, Need};
 use crate::flow::watch;
 use crate::layouts::new_key;
@@ -142,8 +142,9 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
     assert_eq!(internal.status(), StatusCode::NOT_FOUND);
 
     // In the browser: the password page, then the stream plays.
-    let mut browser = Browser::start();
-    let c = browser.open().await;
+    let driver = Driver::start().await.expect("chromedriver");
+    let browser = driver.browser(Size::Desktop).await;
+    let c = &browser.client;
     c.goto(&stack.site("/carol/")).await.expect("open page");
     let field = c
         .wait()
@@ -167,7 +168,7 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
     assert!(v.width > 0 && v.height > 0);
     assert_no_key_anywhere_with_pass(&stack, &key, &c).await;
     obs.stop();
-    c.close().await.expect("close browser");
+    browser.close().await;
 }
 
 /// The crawl without a pass sees only refusals; the browser (with the pass) fetched no key.

@@ -2,8 +2,9 @@
 //! nginx-rtmp) rendered from `infra/nginx/` by `local-dev/nginx-config.sh`, and `local-dev/obs.sh`
 //! publishing as OBS would. Every process is stopped when the stack is dropped.
 
-use crate::common::{cli, stderr, write_config, TestDb};
-use crate::env::{free_port, nginx_bin, repo};
+use crate::common::server::free_port;
+use crate::common::{cli, stderr, write_config, TestDb, TestServer};
+use crate::env::{nginx_bin, repo};
 use std::fs::File;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -74,28 +75,16 @@ pub struct Stack {
     pub app_port: u16,
     pub live_delay: u64,
     pub http: reqwest::Client,
-    serve: Option<Child>,
     nginx: Option<Child>,
+    // Dropped after nginx (fields drop in order; nginx is stopped first in Drop anyway).
+    serve: TestServer,
 }
 
 impl Stack {
-    /// Starts rsstreaming and nginx and waits until both accept connections. Ports are picked
-    /// free, and can be taken by someone else before the servers bind them: then it tries again.
+    /// Starts `rsstreaming serve --nginx-proxy 1`, then nginx in front of it, and waits until
+    /// both accept connections. nginx's ports are picked free and can be taken by someone else
+    /// before it binds them: then it tries again with others.
     pub async fn start(opts: Options) -> Stack {
-        let mut failure = String::new();
-        for _ in 0..3 {
-            match Self::try_start(&opts) {
-                Ok(stack) => return stack,
-                Err(e) if e.contains("Address already in use") || e.contains("cannot listen") => {
-                    failure = e
-                }
-                Err(e) => panic!("{e}"),
-            }
-        }
-        panic!("no free ports after 3 tries:\n{failure}");
-    }
-
-    fn try_start(opts: &Options) -> Result<Stack, String> {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = TestDb::sqlite();
         let mut extra = format!(
@@ -113,46 +102,52 @@ impl Stack {
         }
         let config = write_config(dir.path(), &db.url, &extra);
         let hls = dir.path().join("hls");
-        let (rtmp_port, site_port, app_port) = (free_port(), free_port(), free_port());
-
-        let prefix = dir.path().join("nginx");
-        render_nginx(&prefix, opts, rtmp_port, site_port, app_port, &hls);
-
-        let serve_log = File::create(dir.path().join("serve.log")).expect("serve log");
-        let serve = Command::new(crate::common::bin())
-            .arg("--config")
-            .arg(&config)
-            .args(["serve", "--host", "127.0.0.1", "--port"])
-            .arg(app_port.to_string())
-            .args(["--nginx-proxy", "1"])
-            .env_remove("RSSTREAMING_DATABASE_URL")
-            .env_remove("RSSTREAMING_REDIS_URL")
-            .env("RUST_LOG", "info")
-            .stdout(serve_log.try_clone().expect("log handle"))
-            .stderr(serve_log)
-            .spawn()
-            .expect("start rsstreaming serve");
-
-        let nginx_log = File::create(dir.path().join("nginx.out")).expect("nginx log");
+        let serve = TestServer::start(&config, &["--nginx-proxy", "1"]).await;
         let mut stack = Stack {
             config,
             hls,
-            nginx_prefix: prefix.clone(),
-            rtmp_port,
-            site_port,
-            app_port,
+            nginx_prefix: dir.path().join("nginx"),
+            rtmp_port: 0,
+            site_port: 0,
+            app_port: serve.port,
             live_delay: opts.live_delay,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(Duration::from_secs(10))
                 .build()
                 .expect("http client"),
-            serve: Some(serve),
             nginx: None,
+            serve,
             _db: db,
             dir,
         };
-        stack.wait_port(app_port, "rsstreaming serve")?;
+        let mut failure = String::new();
+        for _ in 0..3 {
+            match stack.start_nginx(&opts) {
+                Ok(()) => return stack,
+                Err(e) if e.contains("Address already in use") => failure = e,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        panic!("nginx found no free ports in 3 tries:\n{failure}");
+    }
+
+    fn start_nginx(&mut self, opts: &Options) -> Result<(), String> {
+        self.stop_nginx();
+        let (rtmp_port, site_port) = (free_port(), free_port());
+        self.rtmp_port = rtmp_port;
+        self.site_port = site_port;
+        let prefix = self.nginx_prefix.clone();
+        let _ = std::fs::remove_file(prefix.join("logs/error.log"));
+        render_nginx(
+            &prefix,
+            opts,
+            rtmp_port,
+            site_port,
+            self.app_port,
+            &self.hls,
+        );
+        let nginx_log = File::create(self.dir.path().join("nginx.out")).expect("nginx log");
         let nginx = Command::new(nginx_bin())
             .arg("-p")
             .arg(&prefix)
@@ -164,10 +159,21 @@ impl Stack {
             .stderr(nginx_log)
             .spawn()
             .expect("start nginx");
-        stack.nginx = Some(nginx);
-        stack.wait_port(site_port, "nginx (site)")?;
-        stack.wait_port(rtmp_port, "nginx (rtmp)")?;
-        Ok(stack)
+        self.nginx = Some(nginx);
+        self.wait_port(site_port, "nginx (site)")?;
+        self.wait_port(rtmp_port, "nginx (rtmp)")
+    }
+
+    /// A graceful stop lets the master take its workers (and their exec'd ffmpeg) down;
+    /// SIGKILL would orphan them.
+    fn stop_nginx(&mut self) {
+        if let Some(mut nginx) = self.nginx.take() {
+            signal(&nginx, "TERM");
+            if !wait_for(&mut nginx, Duration::from_secs(10)) {
+                let _ = nginx.kill();
+                let _ = nginx.wait();
+            }
+        }
     }
 
     fn wait_port(&mut self, port: u16, what: &str) -> Result<(), String> {
@@ -176,10 +182,10 @@ impl Stack {
             if TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return Ok(());
             }
-            let exited = [&mut self.serve, &mut self.nginx]
-                .into_iter()
-                .flatten()
-                .find_map(|child| child.try_wait().ok().flatten());
+            let exited = self
+                .nginx
+                .as_mut()
+                .and_then(|child| child.try_wait().ok().flatten());
             if let Some(status) = exited {
                 return Err(format!(
                     "{what}: a process exited early ({status}):\n{}",
@@ -209,7 +215,7 @@ impl Stack {
 
     /// What rsstreaming logged (info level).
     pub fn serve_log(&self) -> String {
-        std::fs::read_to_string(self.dir.path().join("serve.log")).unwrap_or_default()
+        self.serve.log()
     }
 
     /// A URL on the public site (through nginx).
@@ -307,19 +313,7 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        // nginx: a graceful stop lets the master take its workers (and their exec'd ffmpeg)
-        // down; SIGKILL would orphan them.
-        if let Some(mut nginx) = self.nginx.take() {
-            signal(&nginx, "TERM");
-            if !wait_for(&mut nginx, Duration::from_secs(10)) {
-                let _ = nginx.kill();
-                let _ = nginx.wait();
-            }
-        }
-        if let Some(mut serve) = self.serve.take() {
-            let _ = serve.kill();
-            let _ = serve.wait();
-        }
+        self.stop_nginx();
     }
 }
 
