@@ -56,7 +56,7 @@ async fn end_to_end(opts: Options) {
     let browser_a = driver.browser(Size::Desktop).await;
     let browser_b = driver.browser(Size::Desktop).await;
     let (a, b) = (&browser_a.client, &browser_b.client);
-    let v = watch(&stack, &a, "alice").await;
+    let v = watch(&stack, a, "alice").await;
     assert_eq!(
         (v.width, v.height),
         (SOURCE_WIDTH as u64, SOURCE_HEIGHT as u64),
@@ -70,12 +70,12 @@ async fn end_to_end(opts: Options) {
         obs.started.elapsed().as_secs_f64() - v.time
     );
     b.goto(&stack.site("/alice/")).await.expect("second page");
-    chat_login(&a, "viewer_a").await;
-    chat_login(&b, "viewer_b").await;
-    chat_roundtrip(&a, &b, "hello from the first browser").await;
-    chat_roundtrip(&b, &a, "and back from the second").await;
+    chat_login(a, "viewer_a").await;
+    chat_login(b, "viewer_b").await;
+    chat_roundtrip(a, b, "hello from the first browser").await;
+    chat_roundtrip(b, a, "and back from the second").await;
 
-    assert_no_key_anywhere(&stack, "alice", &[], &key, &[&a, &b]).await;
+    assert_no_key_anywhere(&stack, "alice", &[], &key, &[a, b]).await;
     if layout != Layout::Single {
         let files = stack.hls_files();
         assert!(files.iter().all(|f| !f.contains(&key)), "{files:?}");
@@ -85,7 +85,7 @@ async fn end_to_end(opts: Options) {
     obs.stop();
     let limit = Duration::from_secs(stack.live_delay + 8);
     let stopped = Instant::now();
-    let Some(off) = wait_offline(&a, limit).await else {
+    let Some(off) = wait_offline(a, limit).await else {
         panic!("the page still shows the stream {limit:?} after the publisher stopped");
     };
     eprintln!("{layout:?}: offline on the page {off:?} after the publisher stopped");

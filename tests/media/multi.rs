@@ -99,10 +99,10 @@ async fn every_quality_is_offered_and_plays() {
     let driver = Driver::start().await.expect("chromedriver");
     let browser = driver.browser(Size::Desktop).await;
     let c = &browser.client;
-    watch(&stack, &c, "dave").await;
-    play_quality(&c, "480P", 480).await;
-    play_quality(&c, "Original", SOURCE_HEIGHT as u64).await;
-    assert_no_key_anywhere(&stack, "dave", QUALITIES, &key, &[&c]).await;
+    watch(&stack, c, "dave").await;
+    play_quality(c, "480P", 480).await;
+    play_quality(c, "Original", SOURCE_HEIGHT as u64).await;
+    assert_no_key_anywhere(&stack, "dave", QUALITIES, &key, &[c]).await;
     obs.stop();
     browser.close().await;
 }

@@ -164,9 +164,9 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
         .for_element(Locator::Css("#video"))
         .await
         .expect("the stream page after the password");
-    let v = watch(&stack, &c, "carol").await;
+    let v = watch(&stack, c, "carol").await;
     assert!(v.width > 0 && v.height > 0);
-    assert_no_key_anywhere_with_pass(&stack, &key, &c).await;
+    assert_no_key_anywhere_with_pass(&stack, &key, c).await;
     obs.stop();
     browser.close().await;
 }
