@@ -154,7 +154,22 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
             button: MOUSE_BUTTON_LEFT,
         });
     bob.client.perform_actions(swipe).await.expect("touch draw");
-    bob.click("#draw-send").await;
+    // A tap right after drawing must reach the button (no scroll gesture swallowing it).
+    let send = bob.find("#draw-send").await;
+    let tap = TouchActions::new("finger".into())
+        .then(PointerAction::MoveToElement {
+            element: send,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    bob.client.perform_actions(tap).await.expect("tap send");
     alice
         .wait_until(
             "[...document.querySelectorAll('#messages img.drawing')].some(i => i.alt === 'Drawing by bob' && i.naturalWidth === 240)",
@@ -179,34 +194,35 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
     );
 
     // Scrolled up, new lines show the "new messages" marker instead of moving the list.
+    bob.say("/help").await;
+    bob.wait_line(".line-server", "/me").await;
+    let scrollable = bob
+        .eval("(m => m.scrollHeight > m.clientHeight + 40)(document.getElementById('messages'))")
+        .await;
+    assert_eq!(scrollable, true, "enough lines to scroll");
     bob.exec(
         "const m = document.getElementById('messages'); m.scrollTop = 0; m.dispatchEvent(new Event('scroll'));",
         vec![],
     )
     .await;
-    let can_scroll = bob
-        .eval("document.getElementById('messages').scrollHeight > document.getElementById('messages').clientHeight + 40")
-        .await;
-    if can_scroll.as_bool() == Some(true) {
-        alice.say("are you still there?").await;
-        bob.wait_line(".line-message", "are you still there?").await;
-        bob.wait_until(
-            "!document.getElementById('new-messages').hidden",
-            "the new-messages marker",
-        )
-        .await;
-        assert_eq!(
-            bob.eval("document.getElementById('messages').scrollTop")
-                .await,
-            0
-        );
-        bob.click("#new-messages").await;
-        bob.wait_until(
-            "document.getElementById('new-messages').hidden",
-            "the marker gone",
-        )
-        .await;
-    }
+    alice.say("are you still there?").await;
+    bob.wait_line(".line-message", "are you still there?").await;
+    bob.wait_until(
+        "!document.getElementById('new-messages').hidden",
+        "the new-messages marker",
+    )
+    .await;
+    assert_eq!(
+        bob.eval("document.getElementById('messages').scrollTop")
+            .await,
+        0
+    );
+    bob.click("#new-messages").await;
+    bob.wait_until(
+        "(m => document.getElementById('new-messages').hidden && m.scrollHeight - m.scrollTop - m.clientHeight < 32)(document.getElementById('messages'))",
+        "the marker gone and the list at the bottom",
+    )
+    .await;
 
     // Leaving is seen by the others.
     bob.close().await;

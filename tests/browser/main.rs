@@ -16,3 +16,7 @@ mod pages;
 mod player;
 
 mod chat;
+mod moderation;
+mod proxy;
+mod reconnect;
+mod typing;

@@ -47,6 +47,11 @@ export class DrawPanel {
     this.canvas.addEventListener('pointermove', (e) => this.move(e));
     this.canvas.addEventListener('pointerup', (e) => this.up(e));
     this.canvas.addEventListener('pointercancel', (e) => this.up(e));
+    // A finger on the canvas draws; it must not also start a scroll or fling gesture (which
+    // would swallow the next tap, e.g. on Send).
+    for (const type of ['touchstart', 'touchmove']) {
+      this.canvas.addEventListener(type, (e) => e.preventDefault(), { passive: false });
+    }
     this.setSize(0);
     this.clear();
   }
