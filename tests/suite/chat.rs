@@ -607,3 +607,65 @@ async fn viewers_and_members_are_reported() {
         .iter()
         .any(|(k, _)| k == "viewers"));
 }
+
+#[tokio::test]
+async fn a_slow_reader_is_dropped_without_stalling_the_room() {
+    let site = site().await;
+    let base = &site.server.base;
+    // A reader with a tiny receive buffer that never reads after logging in.
+    let sock = tokio::net::TcpSocket::new_v4().unwrap();
+    sock.set_recv_buffer_size(4096).unwrap();
+    let stream = sock
+        .connect(format!("127.0.0.1:{}", site.server.port).parse().unwrap())
+        .await
+        .unwrap();
+    let (ws, _) = tokio_tungstenite::client_async(
+        crate::chat_client::ws_url(base),
+        tokio_tungstenite::MaybeTlsStream::Plain(stream),
+    )
+    .await
+    .unwrap();
+    let mut slow = Chat { ws };
+    slow.send(
+        "login",
+        json!({"streamer": "streamer", "username": "slow", "color": "red"}),
+    )
+    .await;
+    slow.expect("login success").await;
+    let (mut fast, _) = Chat::login(base, "streamer", "fast").await;
+    let mut senders = Vec::new();
+    for i in 0..6 {
+        senders.push(Chat::login(base, "streamer", &format!("sender{i}")).await.0);
+    }
+    // ~11 MB of drawings for every reader: far more than socket buffers hold.
+    let drawing = crate::chat_cluster::png_url(240, 120);
+    let started = std::time::Instant::now();
+    for s in senders.iter_mut() {
+        for _ in 0..12 {
+            s.send("drawing", json!({"src": drawing})).await;
+        }
+    }
+    let mut got = 0;
+    let mut slow_left = false;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(40);
+    while got < 72 || !slow_left {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let Some((e, d)) = fast.next_within(left).await else {
+            break;
+        };
+        if e == "drawing received" {
+            got += 1;
+            if got == 72 {
+                eprintln!(
+                    "all drawings delivered to the fast reader in {:?}",
+                    started.elapsed()
+                );
+            }
+        }
+        if e == "disconnected" && d["username"] == "slow" {
+            slow_left = true;
+        }
+    }
+    assert_eq!(got, 72, "the fast reader got every drawing");
+    assert!(slow_left, "the slow reader was disconnected");
+}

@@ -49,6 +49,7 @@ impl Chat {
         )
         .await;
         c.expect("login success").await;
+        c.expect_msg("server", "admin rights").await;
         c
     }
 
@@ -104,6 +105,20 @@ impl Chat {
                 Some((e, d)) if e == event => return d,
                 Some(other) => seen.push(other),
                 None => panic!("no `{event}` within 5 s; got {seen:?}"),
+            }
+        }
+    }
+
+    /// Skips frames until `event` with `data.message == message`; its data.
+    pub async fn expect_line(&mut self, event: &str, message: &str) -> Value {
+        let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_within(left).await {
+                Some((e, d)) if e == event && d["message"] == message => return d,
+                Some(other) => seen.push(other),
+                None => panic!("no `{event}` {message:?} within 5 s; got {seen:?}"),
             }
         }
     }

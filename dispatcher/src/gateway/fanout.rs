@@ -66,7 +66,8 @@ impl Socket {
         (s, rx)
     }
 
-    /// Queues a frame; a full queue means a reader too slow for the room: it is closed.
+    /// Queues a room frame (held back while this socket is logging in); a full queue means a
+    /// reader too slow for the room: it is closed.
     pub fn push(&self, msg: Message) {
         {
             let mut held = lock(&self.held);
@@ -80,6 +81,11 @@ impl Socket {
                 return;
             }
         }
+        self.queue(msg);
+    }
+
+    /// Queues a frame for this socket alone (a reply), ahead of held room frames.
+    fn queue(&self, msg: Message) {
         match self.tx.try_send(msg) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
@@ -89,8 +95,9 @@ impl Socket {
         }
     }
 
+    /// Queues a reply to this socket.
     pub fn send(&self, out: &Outgoing) {
-        self.push(frame(out));
+        self.queue(frame(out));
     }
 
     /// Asks both halves of the socket to stop, sending `code` to the peer.
