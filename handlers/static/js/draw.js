@@ -7,8 +7,8 @@ const PAPER = '#ffffff';
 const COLORS = ['#000000', '#e5484d', '#f76b15', '#f5d90a', '#2e9e5b', '#3e7bfa', '#8e4ec6', '#8d5524', '#ffffff'];
 const SIZES = [
   { label: 'Thin', width: 2 },
-  { label: 'Medium', width: 5 },
-  { label: 'Thick', width: 10 },
+  { label: 'Medium', width: 4 },
+  { label: 'Thick', width: 9 },
 ];
 
 export class DrawPanel {
@@ -52,7 +52,7 @@ export class DrawPanel {
     for (const type of ['touchstart', 'touchmove']) {
       this.canvas.addEventListener(type, (e) => e.preventDefault(), { passive: false });
     }
-    this.setSize(0);
+    this.setSize(1);
     this.clear();
   }
 
