@@ -1,1 +1,35 @@
-//! Cloud deployment adapter (filled by the Lambda work).
+//! Cloud deployment of rsstreaming: any handler of the route table run as its own AWS Lambda
+//! function behind an API Gateway HTTP API (payload format 2.0) or a Lambda function URL.
+//!
+//! One binary serves every function; `RSSTREAMING_FUNCTION` (a route name, or a comma list for a
+//! small group) selects which routes an instance answers, and `RSSTREAMING_*` settings configure
+//! it exactly as they override `config.yaml` for `rsstreaming serve`. The handlers are the same
+//! functions the local dispatcher calls; this crate only translates events (see [`event`]) and
+//! establishes the caller (see [`caller`]).
+
+pub mod caller;
+pub mod cold_start;
+pub mod event;
+pub mod function;
+#[cfg(test)]
+mod testing;
+
+pub use caller::ProxyHops;
+pub use cold_start::{Instance, FUNCTION_VAR};
+pub use function::Function;
+
+use std::sync::Arc;
+
+/// Serves Lambda events with `instance` until the runtime stops the process.
+pub async fn run(instance: Instance) -> Result<(), lambda_http::Error> {
+    let instance = Arc::new(instance);
+    lambda_http::run(lambda_http::service_fn(move |req: lambda_http::Request| {
+        let instance = Arc::clone(&instance);
+        async move {
+            let req = event::handler_request(req, instance.hops);
+            let resp = instance.function.call(instance.ctx.clone(), req).await;
+            Ok::<_, std::convert::Infallible>(event::lambda_response(resp))
+        }
+    }))
+    .await
+}
