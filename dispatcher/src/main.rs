@@ -3,6 +3,7 @@
 mod cli;
 #[allow(dead_code)]
 mod gateway;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;

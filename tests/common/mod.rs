@@ -2,6 +2,9 @@
 //! files, and running the built `rsstreaming` binary.
 #![allow(dead_code)]
 
+pub mod server;
+pub use server::TestServer;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

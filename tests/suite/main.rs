@@ -5,4 +5,8 @@
 mod common;
 
 mod cli;
+mod http;
+mod http_api;
+mod http_hls;
+mod http_publish;
 mod store;

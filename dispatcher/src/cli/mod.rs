@@ -1,5 +1,6 @@
 //! The command line: one `rsstreaming` binary with every subcommand of SPEC §3.
 
+mod api;
 mod database;
 mod emote;
 mod streamer;
@@ -41,6 +42,10 @@ pub enum Command {
         #[command(subcommand)]
         action: emote::EmoteAction,
     },
+    /// Run the web site: every HTTP handler and the chat gateway.
+    Serve(crate::serve::ServeArgs),
+    /// Remote-control a stream through a server's API.
+    Api(api::ApiArgs),
 }
 
 /// Runs one parsed command line.
@@ -51,6 +56,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             streamer::run(&open_store(&cli.config).await?, action).await
         }
         Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
+        Command::Serve(args) => crate::serve::run(&cli.config, args).await,
+        Command::Api(args) => api::run(args).await,
     }
 }
 

@@ -1,0 +1,288 @@
+//! `rsstreaming api URL --username U --key K <op>`: the remote-control client (SPEC §3).
+
+use anyhow::{bail, Context};
+use clap::{Args, Subcommand};
+use reqwest::{Method, StatusCode};
+use serde::Deserialize;
+use std::time::Duration;
+
+#[derive(Args, Debug)]
+pub struct ApiArgs {
+    /// The site, e.g. https://coolstreamingsite.com
+    pub url: String,
+    /// The streamer's username.
+    #[arg(long, alias = "user")]
+    pub username: String,
+    /// The streamer's stream key.
+    #[arg(long)]
+    pub key: String,
+    #[command(subcommand)]
+    pub op: ApiOp,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ApiOp {
+    /// Show live state, viewers, chat members, description and viewer password.
+    #[command(name = "getinfo")]
+    GetInfo,
+    /// Set the description (left out: remove it).
+    #[command(name = "setdescription")]
+    SetDescription {
+        #[arg(long)]
+        description: Option<String>,
+    },
+    /// Set the viewer password (left out or empty: remove it).
+    #[command(name = "setpassword")]
+    SetPassword {
+        #[arg(long)]
+        password: Option<String>,
+    },
+    /// Post into the live chat on the streamer's behalf.
+    #[command(name = "sendmessage")]
+    SendMessage {
+        /// normal, action or server.
+        #[arg(long = "type", default_value = "normal", value_parser = ["normal", "action", "server"])]
+        kind: String,
+        #[arg(long)]
+        message: String,
+    },
+    /// Print the chat's messages, oldest first.
+    #[command(name = "getmessages")]
+    GetMessages {
+        /// Only the last N.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Only those since the stream last started.
+        #[arg(long)]
+        last_stream_only: bool,
+    },
+}
+
+#[derive(Deserialize)]
+struct Info {
+    username: String,
+    description: String,
+    streampass: Option<String>,
+    live: bool,
+    viewers: u64,
+    members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Line {
+    #[serde(rename = "type")]
+    kind: String,
+    timestamp: i64,
+    name: Option<String>,
+    message: String,
+}
+
+/// Talks to one server as one streamer.
+struct Client {
+    http: reqwest::Client,
+    base: String,
+    username: String,
+    key: String,
+}
+
+impl Client {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<serde_json::Value>,
+    ) -> anyhow::Result<String> {
+        let url = format!("{}{path}", self.base);
+        let mut req = self
+            .http
+            .request(method, &url)
+            .basic_auth(&self.username, Some(&self.key));
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.map_err(|e| {
+            let why = if e.is_timeout() {
+                "timed out".to_string()
+            } else {
+                root_cause(&e)
+            };
+            anyhow::anyhow!("cannot reach {}: {why}", self.base)
+        })?;
+        let status = resp.status();
+        let text = resp.text().await.context("reading the server's answer")?;
+        if status.is_success() {
+            return Ok(text);
+        }
+        let detail = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string));
+        match status {
+            StatusCode::UNAUTHORIZED => {
+                bail!("HTTP 401 from {}: wrong username or stream key", self.base)
+            }
+            StatusCode::NOT_FOUND => bail!("HTTP 404 from {url}: is this an rsstreaming site?"),
+            _ => bail!(
+                "HTTP {} from {url}: {}",
+                status.as_u16(),
+                detail.unwrap_or_else(|| status.canonical_reason().unwrap_or("error").to_string())
+            ),
+        }
+    }
+}
+
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cur = e;
+    while let Some(next) = cur.source() {
+        cur = next;
+    }
+    cur.to_string()
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(text: &str) -> anyhow::Result<T> {
+    serde_json::from_str(text).context("the server's answer is not what an rsstreaming API sends")
+}
+
+pub async fn run(args: ApiArgs) -> anyhow::Result<()> {
+    let base = args.url.trim_end_matches('/').to_string();
+    if !(base.starts_with("http://") || base.starts_with("https://")) {
+        bail!(
+            "URL must start with http:// or https://, not `{}`",
+            args.url
+        );
+    }
+    let client = Client {
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .user_agent(concat!("rsstreaming-api/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .context("setting up the HTTP client")?,
+        base,
+        username: args.username,
+        key: args.key,
+    };
+    match args.op {
+        ApiOp::GetInfo => {
+            let info: Info = parse(&client.call(Method::GET, "/api/info", None).await?)?;
+            print_info(&info);
+        }
+        ApiOp::SetDescription { description } => {
+            let d = description.unwrap_or_default();
+            let body = serde_json::json!({ "description": d });
+            let info: Info = parse(&client.call(Method::PATCH, "/api/info", Some(body)).await?)?;
+            if info.description.is_empty() {
+                println!("description removed");
+            } else {
+                println!("description set: {}", info.description);
+            }
+        }
+        ApiOp::SetPassword { password } => {
+            let p = password.filter(|p| !p.is_empty());
+            let body = serde_json::json!({ "streampass": p });
+            let info: Info = parse(&client.call(Method::PATCH, "/api/info", Some(body)).await?)?;
+            match info.streampass {
+                Some(_) => println!("viewer password set"),
+                None => println!("viewer password removed"),
+            }
+        }
+        ApiOp::SendMessage { kind, message } => {
+            let body = serde_json::json!({ "type": kind, "message": message });
+            client
+                .call(Method::POST, "/api/messages", Some(body))
+                .await?;
+            println!("message sent");
+        }
+        ApiOp::GetMessages {
+            limit,
+            last_stream_only,
+        } => {
+            let mut path = String::from("/api/messages");
+            let mut q = Vec::new();
+            if let Some(n) = limit {
+                q.push(format!("limit={n}"));
+            }
+            if last_stream_only {
+                q.push("lastStreamOnly=true".into());
+            }
+            if !q.is_empty() {
+                path = format!("{path}?{}", q.join("&"));
+            }
+            let lines: Vec<Line> = parse(&client.call(Method::GET, &path, None).await?)?;
+            if lines.is_empty() {
+                println!("(no messages)");
+            }
+            for l in lines {
+                println!("{}", format_line(&l));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_info(i: &Info) {
+    println!("username:    {}", i.username);
+    println!("live:        {}", if i.live { "yes" } else { "no" });
+    println!("viewers:     {}", i.viewers);
+    println!(
+        "description: {}",
+        if i.description.is_empty() {
+            "(none)"
+        } else {
+            &i.description
+        }
+    );
+    println!(
+        "password:    {}",
+        i.streampass.as_deref().unwrap_or("(none)")
+    );
+    println!(
+        "members:     {}",
+        if i.members.is_empty() {
+            "(none)".to_string()
+        } else {
+            i.members.join(", ")
+        }
+    );
+}
+
+fn format_line(l: &Line) -> String {
+    let when = utc(l.timestamp);
+    let name = l.name.as_deref().unwrap_or("?");
+    match l.kind.as_str() {
+        "action" => format!("[{when}] * {name} {}", l.message),
+        "broadcast" => format!("[{when}] ** {}", l.message),
+        _ => format!("[{when}] <{name}> {}", l.message),
+    }
+}
+
+/// `YYYY-MM-DD HH:MM:SS` UTC of a Unix time (days-to-civil, Howard Hinnant's algorithm).
+fn utc(ts: i64) -> String {
+    let days = ts.div_euclid(86_400);
+    let secs = ts.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00");
+        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20");
+    }
+}

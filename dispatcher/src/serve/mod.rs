@@ -1,0 +1,298 @@
+//! `rsstreaming serve`: the hyper server that runs every handler of the route table, serves the
+//! chat gateway on `/ws`, and shuts down gracefully on SIGINT/SIGTERM.
+
+mod proxy;
+mod router;
+
+use crate::gateway::Gateway;
+use anyhow::Context;
+use bytes::Bytes;
+use futures_util::FutureExt;
+use http::header::{self, HeaderValue};
+use http::{Method, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use hyper_util::server::graceful::GracefulShutdown;
+use router::{Lookup, Router};
+use rsstreaming_handlers::{Caller, Ctx};
+use rsstreaming_shared::state::{MemoryState, SharedState};
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::panic::AssertUnwindSafe;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+
+/// Largest request body read (API JSON, forms, hook fields); larger → 413.
+pub const MAX_BODY: usize = 64 * 1024;
+/// How long a client may take to send its body.
+const BODY_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long shutdown waits for requests in flight.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "0.0.0.0")]
+    pub host: String,
+    /// Port to listen on.
+    #[arg(long, default_value_t = 5678)]
+    pub port: u16,
+    /// Verbose logs; templates and static files re-read from the source tree.
+    #[arg(long)]
+    pub debug: bool,
+    /// Trust this many proxy hops of X-Forwarded-For/-Proto/-Host (nginx in front: 1).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub nginx_proxy: usize,
+}
+
+/// Everything one request needs; shared by all connections.
+struct App {
+    ctx: Ctx,
+    router: Router,
+    gateway: Arc<Gateway>,
+    trusted_hops: usize,
+}
+
+fn init_tracing(debug: bool) {
+    use tracing_subscriber::EnvFilter;
+    let default = if debug {
+        "debug,sqlx=warn,hyper=info,hyper_util=info,h2=info,fred=info"
+    } else {
+        "info,sqlx=warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
+}
+
+/// Builds the shared clients: config, store (schema prepared), secret, shared state.
+async fn context(config_path: &Path, debug: bool) -> anyhow::Result<Ctx> {
+    let config = crate::cli::load_config(config_path)?;
+    let store = crate::cli::connect(&config).await?;
+    crate::cli::prepare_schema(&store).await?;
+    let secret = match config.secret_key.as_deref().filter(|s| !s.is_empty()) {
+        Some(s) => s.to_string(),
+        None => store
+            .setting_or_insert("secret_key", rsstreaming_shared::auth::generate_secret)
+            .await
+            .context("creating the cookie-signing secret")?,
+    };
+    let state: Arc<dyn SharedState> = match &config.redis {
+        None => Arc::new(MemoryState::new()),
+        Some(_) => anyhow::bail!(
+            "config key `redis`: the Redis shared state is not yet supported by this build; remove `redis` to run one process"
+        ),
+    };
+    Ok(Ctx {
+        config: Arc::new(config),
+        store,
+        state,
+        secret: secret.into(),
+        debug,
+    })
+}
+
+/// Runs the server until SIGINT or SIGTERM.
+pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
+    init_tracing(args.debug);
+    let ctx = context(config_path, args.debug).await?;
+    let router = Router::new(rsstreaming_handlers::routes())?;
+    let listener = TcpListener::bind((args.host.as_str(), args.port))
+        .await
+        .with_context(|| format!("cannot listen on {}:{}", args.host, args.port))?;
+    let gateway = Gateway::start(ctx.clone())
+        .await
+        .context("starting the chat gateway")?;
+    let store = ctx.store.clone();
+    let app = Arc::new(App {
+        ctx,
+        router,
+        gateway: gateway.clone(),
+        trusted_hops: args.nginx_proxy,
+    });
+    tracing::info!(
+        addr = %listener.local_addr()?,
+        trusted_hops = args.nginx_proxy,
+        "rsstreaming serving"
+    );
+
+    let mut builder = auto::Builder::new(TokioExecutor::new());
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(20));
+    let graceful = GracefulShutdown::new();
+    let shutdown = shutdown_signal();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(e) => {
+                    // Out of file descriptors and the like: back off instead of spinning.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service = service_fn(move |req| app.clone().handle(req, peer));
+        let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn.into_owned());
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    tracing::info!("shutting down");
+    drop(listener);
+    gateway.shutdown().await;
+    if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; closing anyway");
+    }
+    store.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+type Body = Full<Bytes>;
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
+    let mut r = Response::new(Bytes::from_static(text.as_bytes()));
+    *r.status_mut() = status;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The path as it may appear in logs: hook and segment paths could carry a key if someone
+/// typed one into a URL, so only their route is logged; query strings never are.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/hls/") || path.starts_with("/auth/") || path.len() > 200 {
+        "-"
+    } else {
+        path
+    }
+}
+
+impl App {
+    async fn handle(
+        self: Arc<Self>,
+        mut req: Request<Incoming>,
+        peer: SocketAddr,
+    ) -> Result<Response<Body>, Infallible> {
+        let started = Instant::now();
+        let caller: Caller = proxy::caller(req.headers(), req.uri(), peer, self.trusted_hops);
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        req.extensions_mut().insert(caller.clone());
+
+        let (route_name, response) = if method == Method::GET && path == "/ws" {
+            ("ws", self.gateway.upgrade(req))
+        } else {
+            match self.router.lookup(&method, &path) {
+                Lookup::Found(route, params) => {
+                    let name = route.name;
+                    let response = match read_body(req).await {
+                        Ok(req) => {
+                            let fut = (route.handler)(self.ctx.clone(), req, params);
+                            match AssertUnwindSafe(fut).catch_unwind().await {
+                                Ok(r) => r,
+                                Err(_) => {
+                                    tracing::error!(route = name, "handler panicked");
+                                    plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+                                }
+                            }
+                        }
+                        Err(r) => r,
+                    };
+                    (name, response)
+                }
+                Lookup::MethodNotAllowed(allow) => {
+                    let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+                    if let Ok(v) = HeaderValue::from_str(&allow) {
+                        r.headers_mut().insert(header::ALLOW, v);
+                    }
+                    ("-", r)
+                }
+                Lookup::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
+            }
+        };
+
+        let status = response.status();
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let shown = loggable_path(&path);
+        if status.is_server_error() {
+            tracing::warn!(%method, path = shown, route = route_name, status = status.as_u16(), ms, client = %caller.addr, "request");
+        } else {
+            tracing::debug!(%method, path = shown, route = route_name, status = status.as_u16(), ms, client = %caller.addr, "request");
+        }
+        Ok(response.map(Full::new))
+    }
+}
+
+/// Reads the whole body (at most [`MAX_BODY`] bytes, within [`BODY_TIMEOUT`]).
+async fn read_body(req: Request<Incoming>) -> Result<Request<Bytes>, Response<Bytes>> {
+    let too_large = || plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let (parts, body) = req.into_parts();
+    let collected =
+        tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await;
+    match collected {
+        Err(_) => Err(plain(
+            StatusCode::REQUEST_TIMEOUT,
+            "request body too slow\n",
+        )),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
+        Ok(Err(_)) => Err(plain(
+            StatusCode::BAD_REQUEST,
+            "could not read the request body\n",
+        )),
+        Ok(Ok(body)) => Ok(Request::from_parts(parts, body.to_bytes())),
+    }
+}

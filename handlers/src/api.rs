@@ -1,0 +1,274 @@
+//! The remote-control API (SPEC §4): Basic auth with the streamer's username and stream key.
+//!
+//! Errors are JSON `{"error": "..."}`: 401 (with `WWW-Authenticate`) for missing or wrong
+//! credentials, 400 for a body or query that does not fit, 429 once an address has failed
+//! authentication [`AUTH_FAILURES`] times within a minute.
+
+use crate::request::{basic_auth, caller, query_pairs};
+use crate::respond::{self, json, json_error, HandlerResult};
+use crate::status::status;
+use crate::{Ctx, Params};
+use bytes::Bytes;
+use http::{header, Request, Response, StatusCode};
+use rsstreaming_shared::auth;
+use rsstreaming_shared::state::Announcement;
+use rsstreaming_shared::store::{event_kind, ChatLine, NewEvent, Streamer};
+use serde::Deserialize;
+
+/// Failed authentications allowed per caller address per minute.
+pub const AUTH_FAILURES: u32 = 20;
+
+/// A hash no key produces, compared against when the username is unknown so that a wrong name
+/// and a wrong key take the same time.
+const NO_KEY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn unauthorized() -> Response<Bytes> {
+    let mut r = json_error(
+        StatusCode::UNAUTHORIZED,
+        "authentication required: Basic username:stream key",
+    );
+    respond::set_header(
+        &mut r,
+        header::WWW_AUTHENTICATE,
+        "Basic realm=\"rsstreaming\"",
+    );
+    r
+}
+
+/// The streamer the request authenticates as, or the response refusing it.
+async fn authenticate(
+    ctx: &Ctx,
+    req: &Request<Bytes>,
+) -> Result<Result<Streamer, Response<Bytes>>, crate::respond::HandlerError> {
+    let Some((username, key)) = basic_auth(req) else {
+        return Ok(Err(unauthorized()));
+    };
+    let found = ctx.store.streamer(&username).await?;
+    let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
+    let matches = auth::key_matches(&key, hash);
+    match found {
+        Some(s) if matches => Ok(Ok(s)),
+        _ => {
+            let bucket = format!("api-auth:{}", caller(req).addr);
+            if !ctx.state.throttle(&bucket, AUTH_FAILURES, 60).await? {
+                return Ok(Err(json_error(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "too many failed logins, wait a minute",
+                )));
+            }
+            Ok(Err(unauthorized()))
+        }
+    }
+}
+
+/// `GET /api/info` / the answer of `PATCH /api/info`.
+async fn info_of(ctx: &Ctx, s: &Streamer) -> HandlerResult {
+    let st = status(ctx, s, None).await?;
+    let members = ctx.state.members(&s.room()).await?;
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({
+            "username": s.username,
+            "description": s.description,
+            "streampass": s.streampass,
+            "live": st.live,
+            "viewers": st.viewers,
+            "members": members,
+        }),
+    ))
+}
+
+/// `GET /api/info`.
+pub async fn get_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    match authenticate(&ctx, &req).await? {
+        Ok(s) => info_of(&ctx, &s).await,
+        Err(r) => Ok(r),
+    }
+}
+
+/// A JSON object body, or what is wrong with it (for a 400).
+fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err("a JSON body is required".into());
+    }
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("invalid JSON body: {e}"))?;
+    if !value.is_object() {
+        return Err("the JSON body must be an object".into());
+    }
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = e.path().to_string();
+        let why = e.inner().to_string();
+        if path == "." {
+            format!("invalid JSON body: {why}")
+        } else {
+            format!("invalid JSON body at `{path}`: {why}")
+        }
+    })
+}
+
+fn bad_request(why: &str) -> Response<Bytes> {
+    json_error(StatusCode::BAD_REQUEST, why)
+}
+
+/// `PATCH /api/info` body. `streampass` distinguishes "absent" (keep) from `null` (remove).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InfoPatch {
+    #[serde(default, deserialize_with = "present")]
+    description: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    streampass: Option<Option<String>>,
+}
+
+/// Maps a present field (even `null`) to `Some`, so absence stays `None`.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
+}
+
+/// `PATCH /api/info`: changes the description and/or viewer password; answers the new info.
+pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let s = match authenticate(&ctx, &req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let patch: InfoPatch = match parse_body(req.body()) {
+        Ok(p) => p,
+        Err(why) => return Ok(bad_request(&why)),
+    };
+    let room = s.room();
+    if let Some(description) = patch.description {
+        let description = description.unwrap_or_default();
+        ctx.store
+            .set_description(&s.username, Some(&description))
+            .await?;
+        ctx.store
+            .record_event(NewEvent::now(
+                &room,
+                event_kind::DESCRIPTION,
+                serde_json::json!({ "username": s.username, "description": description, "via": "api" }),
+            ))
+            .await?;
+    }
+    if let Some(password) = patch.streampass {
+        let password = password.filter(|p| !p.is_empty());
+        ctx.store
+            .set_streampass(&s.username, password.as_deref())
+            .await?;
+        // The password itself stays out of the audit log.
+        ctx.store
+            .record_event(NewEvent::now(
+                &room,
+                event_kind::PASSWORD,
+                serde_json::json!({ "username": s.username, "active": password.is_some(), "via": "api" }),
+            ))
+            .await?;
+    }
+    let fresh = ctx.store.streamer(&s.username).await?.unwrap_or(s);
+    info_of(&ctx, &fresh).await
+}
+
+/// `GET /api/messages?limit=N&lastStreamOnly=true`: chat lines, oldest first.
+pub async fn get_messages(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let s = match authenticate(&ctx, &req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let mut limit = None;
+    let mut last_stream_only = false;
+    for (k, v) in query_pairs(&req) {
+        match k.as_str() {
+            "limit" => match v.trim().parse::<i64>() {
+                Ok(n) if n >= 0 => limit = Some(n),
+                _ => {
+                    return Ok(json_error(
+                        StatusCode::BAD_REQUEST,
+                        "limit must be a non-negative integer",
+                    ))
+                }
+            },
+            "lastStreamOnly" => match v.trim().to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" | "" => last_stream_only = true,
+                "false" | "0" | "no" => last_stream_only = false,
+                _ => {
+                    return Ok(json_error(
+                        StatusCode::BAD_REQUEST,
+                        "lastStreamOnly must be true or false",
+                    ))
+                }
+            },
+            _ => {}
+        }
+    }
+    let lines = ctx
+        .store
+        .chat_lines(&s.room(), limit, last_stream_only)
+        .await?;
+    Ok(json(StatusCode::OK, &lines))
+}
+
+/// `POST /api/messages` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMessage {
+    #[serde(rename = "type", default)]
+    kind: Option<String>,
+    message: String,
+}
+
+/// `POST /api/messages`: records the line once and hands it to the chat gateways, which
+/// deliver it to whoever is in the room now (and do not record it again).
+pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let s = match authenticate(&ctx, &req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let msg: NewMessage = match parse_body(req.body()) {
+        Ok(m) => m,
+        Err(why) => return Ok(bad_request(&why)),
+    };
+    let kind = msg.kind.as_deref().unwrap_or("normal");
+    let event = match kind {
+        "normal" => event_kind::MESSAGE,
+        "action" => event_kind::ACTION,
+        "server" => event_kind::BROADCAST,
+        _ => {
+            return Ok(json_error(
+                StatusCode::BAD_REQUEST,
+                "type must be normal, action or server",
+            ))
+        }
+    };
+    let text = msg.message.trim();
+    if text.is_empty() {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            "message must not be blank",
+        ));
+    }
+    let room = s.room();
+    let meta = if event == event_kind::BROADCAST {
+        serde_json::json!({ "message": text })
+    } else {
+        serde_json::json!({ "username": s.username, "message": text })
+    };
+    let recorded = NewEvent::now(&room, event, meta);
+    let ts = recorded.ts;
+    ctx.store.record_event(recorded).await?;
+    ctx.state
+        .announce(&Announcement::Post {
+            room,
+            kind: kind.to_string(),
+            message: text.to_string(),
+        })
+        .await?;
+    Ok(json(
+        StatusCode::OK,
+        &ChatLine {
+            kind: event.to_string(),
+            timestamp: ts / 1000,
+            name: (event != event_kind::BROADCAST).then(|| s.username.clone()),
+            message: text.to_string(),
+        },
+    ))
+}

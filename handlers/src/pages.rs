@@ -1,0 +1,176 @@
+//! The HTML pages: the streamer list, a stream's page, the viewer-password form; plus the
+//! small JSON and health endpoints the pages and operators use.
+
+use crate::access::{may_view, pass_cookie};
+use crate::render::{render, script_json};
+use crate::request::{field, form_pairs};
+use crate::respond::{self, html, json, redirect, HandlerResult};
+use crate::status::{listing, status};
+use crate::{Ctx, Params};
+use bytes::Bytes;
+use http::{header, Request, StatusCode};
+use minijinja::Value;
+use rsstreaming_shared::auth::ct_eq;
+use rsstreaming_shared::store::Streamer;
+use serde::Serialize;
+
+/// `GET /healthz`: the process answers and the database does too.
+pub async fn healthz(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult {
+    ctx.store.setting("secret_key").await?;
+    Ok(respond::text(StatusCode::OK, "ok\n"))
+}
+
+#[derive(Serialize)]
+struct ListedStreamer {
+    username: String,
+    room: String,
+    live: bool,
+    viewers: usize,
+    description: String,
+    protected: bool,
+}
+
+/// `GET /`: every streamer, live ones first, then by name.
+pub async fn index(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let streamers = ctx.store.streamers().await?;
+    let listing = listing(&ctx)?;
+    let mut rows = Vec::with_capacity(streamers.len());
+    for s in streamers {
+        let st = status(&ctx, &s, listing.as_ref()).await?;
+        rows.push(ListedStreamer {
+            room: s.room(),
+            live: st.live,
+            viewers: st.viewers,
+            protected: s.streampass.is_some(),
+            description: s.description,
+            username: s.username,
+        });
+    }
+    // The store lists by name already; a stable sort keeps that order within each group.
+    rows.sort_by_key(|r| !r.live);
+    let page = render(
+        &ctx,
+        "index.html",
+        minijinja::context! { streamers => rows },
+    )?;
+    Ok(html(StatusCode::OK, page))
+}
+
+/// The streamer named in the path, or a 404 response.
+async fn streamer_from_path(
+    ctx: &Ctx,
+    params: &Params,
+) -> Result<Option<Streamer>, crate::respond::HandlerError> {
+    match params.get("streamer") {
+        Some(name) => Ok(ctx.store.streamer(name).await?),
+        None => Ok(None),
+    }
+}
+
+fn unknown_streamer() -> http::Response<Bytes> {
+    html(
+        StatusCode::NOT_FOUND,
+        "<!doctype html><title>Not found</title><p>No such streamer.</p>\n",
+    )
+}
+
+/// `GET /{streamer}`: the page lives at `/{streamer}/`.
+pub async fn stream_redirect(ctx: Ctx, _req: Request<Bytes>, params: Params) -> HandlerResult {
+    Ok(match streamer_from_path(&ctx, &params).await? {
+        Some(s) => redirect(StatusCode::MOVED_PERMANENTLY, &format!("/{}/", s.room())),
+        None => unknown_streamer(),
+    })
+}
+
+/// The password form, with an error line when a wrong password was sent.
+fn password_page(ctx: &Ctx, streamer: &Streamer, error: Option<&str>) -> HandlerResult {
+    let page = render(
+        ctx,
+        "password.html",
+        minijinja::context! {
+            streamer => minijinja::context! { username => &streamer.username, room => streamer.room() },
+            error => error,
+        },
+    )?;
+    Ok(html(StatusCode::FORBIDDEN, page))
+}
+
+/// `GET /{streamer}/`: the player and chat, or the password form for a protected stream.
+pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
+    let Some(s) = streamer_from_path(&ctx, &params).await? else {
+        return Ok(unknown_streamer());
+    };
+    if !may_view(&ctx, &req, &s) {
+        return password_page(&ctx, &s, None);
+    }
+    let st = status(&ctx, &s, None).await?;
+    let emotes = ctx.store.emotes().await?;
+    let room = s.room();
+    let qualities = &ctx.config.video_qualities;
+    let page_config = serde_json::json!({
+        "room": room,
+        "username": s.username,
+        "qualities": qualities,
+        "themes": ctx.config.themes,
+        "theme": ctx.config.default_theme(),
+        "chat": s.chat.as_str(),
+        "live_delay": ctx.config.live_indicator_delay,
+        "emotes": emotes,
+        "playlist": format!("/{room}/playlist.m3u8"),
+    });
+    let page = render(
+        &ctx,
+        "stream.html",
+        minijinja::context! {
+            streamer => minijinja::context! {
+                username => &s.username,
+                room => &room,
+                description => &s.description,
+                live => st.live,
+                viewers => st.viewers,
+                protected => s.streampass.is_some(),
+                chat => s.chat.as_str(),
+            },
+            qualities => qualities,
+            page_config => Value::from_safe_string(script_json(&page_config)),
+        },
+    )?;
+    let mut r = html(StatusCode::OK, page);
+    if s.streampass.is_some() {
+        // A protected page must not be kept by shared caches.
+        respond::set_header(&mut r, header::CACHE_CONTROL, "private, no-store");
+    }
+    Ok(r)
+}
+
+/// `POST /{streamer}/password`: a right `streampass` earns the pass cookie and a redirect to
+/// the page; a wrong one gets the form again with an error.
+pub async fn stream_password(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
+    let Some(s) = streamer_from_path(&ctx, &params).await? else {
+        return Ok(unknown_streamer());
+    };
+    let page = format!("/{}/", s.room());
+    let Some(password) = s.streampass.as_deref() else {
+        return Ok(redirect(StatusCode::SEE_OTHER, &page));
+    };
+    let pairs = form_pairs(req.body());
+    let offered = field(&pairs, "streampass").unwrap_or("");
+    if !ct_eq(offered, password) {
+        return password_page(&ctx, &s, Some("Wrong password, try again."));
+    }
+    let mut r = redirect(StatusCode::SEE_OTHER, &page);
+    respond::set_header(
+        &mut r,
+        header::SET_COOKIE,
+        &pass_cookie(&ctx, &req, &s, password),
+    );
+    Ok(r)
+}
+
+/// `GET /emotes.json`: the custom emotes, `[{alias, uri}]`.
+pub async fn emotes(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let list = ctx.store.emotes().await?;
+    let mut r = json(StatusCode::OK, &list);
+    respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
+    Ok(r)
+}

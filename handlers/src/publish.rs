@@ -1,0 +1,213 @@
+//! nginx-rtmp's publish hooks: `on_publish` decides whether a stream key may publish, and
+//! `on_publish_done` records the end of a stream.
+//!
+//! nginx-rtmp POSTs `app=…&flashver=…&tcurl=…&addr=<client ip>&clientid=N&call=publish&
+//! name=<key>&type=live` (query arguments of the publish URL appended); a GET with the same
+//! fields in the query string is accepted too.
+//!
+//! The hook must not become a public key-guessing oracle:
+//! - only callers in `publish.allow` (nginx's address; loopback by default) get an answer;
+//! - every publish attempt of one RTMP client address (`addr`, which nginx reports; the caller's
+//!   own address when absent) counts against a budget of [`ATTEMPTS`] per [`WINDOW_SECS`];
+//!   past it every attempt, right key or not, gets 429, so guessing cannot go on at speed.
+//!   (Attempts, not only failures, count because the shared state's throttle cannot look
+//!   without counting; a streamer reconnecting ten times a minute is not a real case.)
+//!
+//! Relays are not publishes: the transcoding config pushes `<key>_<quality>` (rename mode) or
+//! `<room>[_<quality>]` (redirect mode) back into nginx from ffmpeg on this machine, and a
+//! server-level `on_publish` sends those through the hook too. Such a name, from a client
+//! address in `publish.allow`, is accepted with 200, records nothing, and spends no budget.
+//! From any other address a room name is just a wrong key (it must not let an outsider publish
+//! under a streamer's public name).
+
+use crate::request::{caller, field, form_pairs, query_pairs};
+use crate::respond::{self, HandlerResult};
+use crate::{Ctx, Params};
+use bytes::Bytes;
+use http::{Method, Request, StatusCode};
+use rsstreaming_shared::config::PublishMode;
+use rsstreaming_shared::hls::split_quality;
+use rsstreaming_shared::net::{allowed, IpBlock};
+use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
+use std::net::IpAddr;
+
+/// Publish attempts allowed per RTMP client address within [`WINDOW_SECS`].
+pub const ATTEMPTS: u32 = 10;
+pub const WINDOW_SECS: u64 = 60;
+
+/// The hook's fields: the query string, then (for POST) the form body.
+fn hook_fields(req: &Request<Bytes>) -> Vec<(String, String)> {
+    let mut pairs = Vec::new();
+    if req.method() == Method::POST {
+        pairs.extend(form_pairs(req.body()));
+    }
+    pairs.extend(query_pairs(req));
+    pairs
+}
+
+fn allow_list(ctx: &Ctx) -> Vec<IpBlock> {
+    ctx.config
+        .publish
+        .allow
+        .iter()
+        .filter_map(|a| IpBlock::parse(a).ok())
+        .collect()
+}
+
+/// What a hook call is about.
+enum Publisher {
+    /// A streamer's own key.
+    Streamer(Streamer),
+    /// nginx pushing a transcode or the renamed stream back into itself.
+    Relay(Streamer),
+    Unknown,
+}
+
+async fn identify(
+    ctx: &Ctx,
+    name: &str,
+    client_trusted: bool,
+) -> Result<Publisher, crate::respond::HandlerError> {
+    if name.is_empty() {
+        return Ok(Publisher::Unknown);
+    }
+    if let Some(s) = ctx.store.streamer_by_key(name).await? {
+        return Ok(Publisher::Streamer(s));
+    }
+    if !client_trusted {
+        return Ok(Publisher::Unknown);
+    }
+    let (base, quality) = split_quality(name, &ctx.config.video_qualities);
+    if quality.is_some() {
+        if let Some(s) = ctx.store.streamer_by_key(base).await? {
+            return Ok(Publisher::Relay(s));
+        }
+    }
+    if ctx.config.publish.mode == PublishMode::Redirect {
+        if let Some(s) = ctx.store.streamer(base).await? {
+            if s.room() == base {
+                return Ok(Publisher::Relay(s));
+            }
+        }
+    }
+    Ok(Publisher::Unknown)
+}
+
+/// The meta of a publish event: who, through which application, from where. Never the key.
+fn meta(username: Option<&str>, app: &str, addr: IpAddr) -> serde_json::Value {
+    let mut m = serde_json::json!({ "app": app, "addr": addr.to_string() });
+    if let Some(u) = username {
+        m["username"] = u.into();
+    }
+    m
+}
+
+/// `GET|POST /auth/on_publish`.
+pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let who = caller(&req);
+    let blocks = allow_list(&ctx);
+    if !allowed(&blocks, who.addr) {
+        tracing::warn!(caller = %who.addr, "on_publish from an address outside publish.allow refused");
+        return Ok(respond::text(StatusCode::FORBIDDEN, "forbidden\n"));
+    }
+    let fields = hook_fields(&req);
+    let name = field(&fields, "name").unwrap_or("");
+    let app = field(&fields, "app").unwrap_or("").to_string();
+    let client: IpAddr = field(&fields, "addr")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(who.addr);
+    let publisher = identify(&ctx, name, allowed(&blocks, client)).await?;
+    if let Publisher::Relay(s) = &publisher {
+        tracing::info!(streamer = %s.username, %app, "relay publish accepted");
+        return Ok(respond::text(StatusCode::OK, "ok\n"));
+    }
+    let bucket = format!("publish:{client}");
+    if !ctx.state.throttle(&bucket, ATTEMPTS, WINDOW_SECS).await? {
+        tracing::warn!(%client, %app, "publish attempts throttled");
+        return Ok(respond::text(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many attempts, wait a minute\n",
+        ));
+    }
+    match publisher {
+        Publisher::Streamer(s) => {
+            let room = s.room();
+            ctx.store
+                .record_event(NewEvent::now(
+                    &room,
+                    event_kind::STREAM_START,
+                    meta(Some(&s.username), &app, client),
+                ))
+                .await?;
+            tracing::info!(streamer = %s.username, %app, %client, "publish accepted");
+            Ok(match ctx.config.publish.mode {
+                PublishMode::Rename => respond::text(StatusCode::OK, "ok\n"),
+                PublishMode::Redirect => respond::redirect(StatusCode::FOUND, &room),
+            })
+        }
+        _ => {
+            ctx.store
+                .record_event(NewEvent::now(
+                    "",
+                    event_kind::PUBLISH_REFUSED,
+                    meta(None, &app, client),
+                ))
+                .await?;
+            tracing::warn!(%client, %app, "publish refused: unknown stream key");
+            Ok(respond::text(StatusCode::FORBIDDEN, "forbidden\n"))
+        }
+    }
+}
+
+/// `GET|POST /auth/on_publish_done`: always 200; from an allowed caller, records the stop of an
+/// open stream (once, though a relay's end reports the same room again).
+pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let ok = || Ok(respond::text(StatusCode::OK, "ok\n"));
+    let who = caller(&req);
+    let blocks = allow_list(&ctx);
+    if !allowed(&blocks, who.addr) {
+        return ok();
+    }
+    let fields = hook_fields(&req);
+    let name = field(&fields, "name").unwrap_or("");
+    let app = field(&fields, "app").unwrap_or("").to_string();
+    let client: IpAddr = field(&fields, "addr")
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(who.addr);
+    let streamer = match ctx.store.streamer_by_key(name).await? {
+        Some(s) => Some(s),
+        // In redirect mode nginx reports the end under the new name, the room itself (from
+        // whatever address the streamer publishes; ending a stream grants nothing).
+        None if !name.is_empty() && ctx.config.publish.mode == PublishMode::Redirect => {
+            ctx.store.streamer(name).await?.filter(|s| s.room() == name)
+        }
+        None => None,
+    };
+    if let Some(s) = streamer {
+        let room = s.room();
+        let start = ctx
+            .store
+            .latest_event(&room, event_kind::STREAM_START)
+            .await?;
+        let stop = ctx
+            .store
+            .latest_event(&room, event_kind::STREAM_STOP)
+            .await?;
+        let open = match (start, stop) {
+            (Some(a), Some(b)) => a.id > b.id,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        if open {
+            ctx.store
+                .record_event(NewEvent::now(
+                    &room,
+                    event_kind::STREAM_STOP,
+                    meta(Some(&s.username), &app, client),
+                ))
+                .await?;
+            tracing::info!(streamer = %s.username, %app, "stream stopped");
+        }
+    }
+    ok()
+}

@@ -1,0 +1,112 @@
+//! Building responses, and the one error type handlers bubble up.
+
+use bytes::Bytes;
+use http::header::{self, HeaderValue};
+use http::{Response, StatusCode};
+use rsstreaming_shared::state::StateError;
+use rsstreaming_shared::StoreError;
+use serde::Serialize;
+
+pub const JSON: &str = "application/json";
+pub const HTML: &str = "text/html; charset=utf-8";
+pub const TEXT: &str = "text/plain; charset=utf-8";
+pub const M3U8: &str = "application/vnd.apple.mpegurl";
+pub const MPEG_TS: &str = "video/mp2t";
+
+/// A response with a body and content type.
+pub fn with_body(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Bytes>,
+) -> Response<Bytes> {
+    let mut r = Response::new(body.into());
+    *r.status_mut() = status;
+    r.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    r
+}
+
+/// A JSON response.
+pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response<Bytes> {
+    match serde_json::to_vec(value) {
+        Ok(body) => with_body(status, JSON, body),
+        Err(e) => internal(&format!("serialising a response: {e}")),
+    }
+}
+
+/// `{"error": message}` with a status.
+pub fn json_error(status: StatusCode, message: &str) -> Response<Bytes> {
+    json(status, &serde_json::json!({ "error": message }))
+}
+
+/// A plain-text response.
+pub fn text(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> {
+    with_body(status, TEXT, body)
+}
+
+/// An HTML response.
+pub fn html(status: StatusCode, body: impl Into<Bytes>) -> Response<Bytes> {
+    with_body(status, HTML, body)
+}
+
+/// A redirect to a path on this site.
+pub fn redirect(status: StatusCode, location: &str) -> Response<Bytes> {
+    let mut r = Response::new(Bytes::new());
+    *r.status_mut() = status;
+    if let Ok(v) = HeaderValue::from_str(location) {
+        r.headers_mut().insert(header::LOCATION, v);
+    }
+    r
+}
+
+/// 404 in plain text.
+pub fn not_found() -> Response<Bytes> {
+    text(StatusCode::NOT_FOUND, "not found\n")
+}
+
+/// 500, logging the cause (which never holds a key: callers word it).
+pub fn internal(cause: &str) -> Response<Bytes> {
+    tracing::error!(%cause, "internal error");
+    text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+}
+
+/// Adds or replaces a header (values we build are always valid; bad ones are skipped).
+pub fn set_header(r: &mut Response<Bytes>, name: header::HeaderName, value: &str) {
+    if let Ok(v) = HeaderValue::from_str(value) {
+        r.headers_mut().insert(name, v);
+    }
+}
+
+/// What can go wrong inside a handler that is not the caller's fault.
+#[derive(Debug, thiserror::Error)]
+pub enum HandlerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    State(#[from] StateError),
+    #[error("template: {0}")]
+    Template(#[from] minijinja::Error),
+    #[error("reading hls_dir: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl HandlerError {
+    /// 503 when a backend is down (a retry may work), 500 otherwise; logged either way.
+    pub fn into_response(self) -> Response<Bytes> {
+        let unavailable = matches!(
+            self,
+            HandlerError::Store(StoreError::Unreachable(_)) | HandlerError::State(_)
+        );
+        if unavailable {
+            tracing::error!(error = %self, "backend unavailable");
+            text(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "service unavailable, try again\n",
+            )
+        } else {
+            internal(&self.to_string())
+        }
+    }
+}
+
+pub type HandlerResult = Result<Response<Bytes>, HandlerError>;

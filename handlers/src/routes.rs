@@ -1,0 +1,163 @@
+//! The route table: every URL of the site, in one place.
+
+use crate::route::{HandlerFuture, Params, Route};
+use crate::{api, pages, publish, statics, stream, Ctx};
+use bytes::Bytes;
+use http::{Method, Request};
+
+/// Adapts an `async fn(Ctx, Request, Params) -> HandlerResult` to the table's [`Handler`]
+/// pointer type, turning internal errors into 500/503 responses.
+///
+/// [`Handler`]: crate::Handler
+macro_rules! handler {
+    ($f:path) => {{
+        fn h(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerFuture {
+            Box::pin(async move {
+                match $f(ctx, req, params).await {
+                    Ok(r) => r,
+                    Err(e) => e.into_response(),
+                }
+            })
+        }
+        h as crate::Handler
+    }};
+}
+
+/// Every route of the site. Paths are matchit patterns; `name` is stable (the function name of
+/// a cloud deployment), one per entry.
+pub fn routes() -> Vec<Route> {
+    let r =
+        |method: Method, path: &'static str, name: &'static str, handler: crate::Handler| Route {
+            method,
+            path,
+            name,
+            handler,
+        };
+    vec![
+        r(Method::GET, "/healthz", "healthz", handler!(pages::healthz)),
+        r(Method::GET, "/", "index", handler!(pages::index)),
+        r(
+            Method::GET,
+            "/emotes.json",
+            "emotes",
+            handler!(pages::emotes),
+        ),
+        r(
+            Method::GET,
+            "/static/{*path}",
+            "static_asset",
+            handler!(statics::static_asset),
+        ),
+        r(
+            Method::GET,
+            "/auth/on_publish",
+            "on_publish_get",
+            handler!(publish::on_publish),
+        ),
+        r(
+            Method::POST,
+            "/auth/on_publish",
+            "on_publish",
+            handler!(publish::on_publish),
+        ),
+        r(
+            Method::GET,
+            "/auth/on_publish_done",
+            "on_publish_done_get",
+            handler!(publish::on_publish_done),
+        ),
+        r(
+            Method::POST,
+            "/auth/on_publish_done",
+            "on_publish_done",
+            handler!(publish::on_publish_done),
+        ),
+        r(
+            Method::GET,
+            "/api/info",
+            "api_get_info",
+            handler!(api::get_info),
+        ),
+        r(
+            Method::PATCH,
+            "/api/info",
+            "api_patch_info",
+            handler!(api::patch_info),
+        ),
+        r(
+            Method::GET,
+            "/api/messages",
+            "api_get_messages",
+            handler!(api::get_messages),
+        ),
+        r(
+            Method::POST,
+            "/api/messages",
+            "api_post_message",
+            handler!(api::post_message),
+        ),
+        r(
+            Method::GET,
+            "/hls/{room}/{file}",
+            "segment",
+            handler!(stream::segment),
+        ),
+        r(
+            Method::GET,
+            "/hls/{room}/{quality}/{file}",
+            "quality_segment",
+            handler!(stream::quality_segment),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}",
+            "stream_redirect",
+            handler!(pages::stream_redirect),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/",
+            "stream_page",
+            handler!(pages::stream_page),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/password",
+            "stream_password",
+            handler!(pages::stream_password),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/info",
+            "stream_info",
+            handler!(stream::info),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/playlist.m3u8",
+            "playlist",
+            handler!(stream::playlist),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/playlist/{file}",
+            "quality_playlist",
+            handler!(stream::quality_playlist),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_paths_start_with_a_slash() {
+        let table = routes();
+        let mut names: Vec<_> = table.iter().map(|r| r.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), table.len());
+        assert!(table.iter().all(|r| r.path.starts_with('/')));
+    }
+}

@@ -1,0 +1,165 @@
+//! Playlist text: rewriting nginx-rtmp's media playlists to public segment URLs, building the
+//! master playlist of a multi-quality stream, and parsing public segment names.
+
+use std::fmt::Write as _;
+
+/// Rewrites a media playlist written for `source_stem` (e.g. `<key>_720P`) so every segment URI
+/// becomes `{public_base}/{N}.ts`.
+///
+/// Lines that would still reveal `secret` (the stream key in `rename` mode) after rewriting are
+/// dropped, as are segment URIs that do not follow nginx-rtmp's `<stem>-<N>.ts` naming: a viewer
+/// misses a segment rather than ever seeing a key.
+pub fn rewrite_playlist(
+    text: &str,
+    source_stem: &str,
+    public_base: &str,
+    secret: Option<&str>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        let line = line.trim_end_matches('\r');
+        let rewritten;
+        let line = if line.is_empty() || line.starts_with('#') {
+            line
+        } else {
+            let file = line.rsplit('/').next().unwrap_or(line);
+            let file = file.split(['?', '#']).next().unwrap_or(file);
+            match file
+                .strip_prefix(source_stem)
+                .and_then(|r| r.strip_prefix('-'))
+                .and_then(|r| r.strip_suffix(".ts"))
+                .filter(|n| is_sequence(n))
+            {
+                Some(seq) => {
+                    rewritten = format!("{public_base}/{seq}.ts");
+                    rewritten.as_str()
+                }
+                None => continue,
+            }
+        };
+        if secret.is_some_and(|s| !s.is_empty() && line.contains(s)) {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The sequence number of a public segment name `N.ts`, as the digits of the real file name.
+pub fn parse_segment_request(file: &str) -> Option<&str> {
+    file.strip_suffix(".ts").filter(|n| is_sequence(n))
+}
+
+fn is_sequence(n: &str) -> bool {
+    (1..=20).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// One quality of a multi-quality stream, for the master playlist.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Variant {
+    pub quality: String,
+    pub uri: String,
+    /// Bits per second (required by the HLS spec; estimated from the segments).
+    pub bandwidth: u64,
+}
+
+/// A master playlist listing each variant, in the order given.
+pub fn master_playlist(variants: &[Variant]) -> String {
+    let mut out = String::from("#EXTM3U\n#EXT-X-VERSION:3\n");
+    for v in variants {
+        let _ = writeln!(
+            out,
+            "#EXT-X-STREAM-INF:BANDWIDTH={},NAME=\"{}\"\n{}",
+            v.bandwidth.max(1),
+            v.quality,
+            v.uri
+        );
+    }
+    out
+}
+
+/// Estimates a media playlist's bit rate from its last segment: `size_of(segment name)` bytes
+/// over the `#EXTINF` duration. `None` when the playlist has no segment or the size is unknown.
+pub fn estimate_bandwidth(text: &str, size_of: impl Fn(&str) -> Option<u64>) -> Option<u64> {
+    let mut duration: Option<f64> = None;
+    let mut last = None;
+    for line in text.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("#EXTINF:") {
+            duration = rest.split(',').next().and_then(|d| d.trim().parse().ok());
+        } else if !line.is_empty() && !line.starts_with('#') {
+            last = duration.map(|d| (line, d));
+        }
+    }
+    let (uri, secs) = last?;
+    let file = uri.rsplit('/').next().unwrap_or(uri);
+    let bytes = size_of(file)?;
+    (secs > 0.0).then(|| (bytes as f64 * 8.0 / secs) as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NGINX: &str = "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:7\n#EXT-X-TARGETDURATION:3\n\
+#EXTINF:3.000,\nsekrit_720P-7.ts\n#EXT-X-DISCONTINUITY\n#EXTINF:2.500,\nhttp://h/hls/sekrit_720P-8.ts\n\
+#EXTINF:3.0,\nsekrit-9.ts\n#EXT-X-KEY:METHOD=AES-128,URI=\"/keys/sekrit.key\"\n#EXTINF:3.0,\nother-1.ts\n";
+
+    #[test]
+    fn segments_get_public_names_and_the_key_never_shows() {
+        let out = rewrite_playlist(NGINX, "sekrit_720P", "/hls/bob/720P", Some("sekrit"));
+        assert!(!out.contains("sekrit"), "{out}");
+        assert!(out.contains("\n/hls/bob/720P/7.ts\n"));
+        assert!(out.contains("\n/hls/bob/720P/8.ts\n"));
+        assert!(out.contains("#EXT-X-MEDIA-SEQUENCE:7\n"));
+        assert!(out.contains("#EXT-X-DISCONTINUITY\n"));
+        assert!(!out.contains("other-1.ts"));
+        assert!(!out.contains("9.ts"));
+        assert!(out.starts_with("#EXTM3U\n"));
+    }
+
+    #[test]
+    fn crlf_and_plain_streams() {
+        let out = rewrite_playlist(
+            "#EXTM3U\r\n#EXTINF:3,\r\nbob-1.ts\r\n",
+            "bob",
+            "/hls/bob",
+            None,
+        );
+        assert_eq!(out, "#EXTM3U\n#EXTINF:3,\n/hls/bob/1.ts\n");
+    }
+
+    #[test]
+    fn segment_names() {
+        assert_eq!(parse_segment_request("12.ts"), Some("12"));
+        for bad in [
+            "x.ts",
+            "1.m3u8",
+            ".ts",
+            "../1.ts",
+            "1.ts/",
+            "-1.ts",
+            "1 .ts",
+            "123456789012345678901.ts",
+        ] {
+            assert_eq!(parse_segment_request(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn master_and_bandwidth() {
+        let bw = estimate_bandwidth(NGINX, |f| (f == "other-1.ts").then_some(375_000));
+        assert_eq!(bw, Some(1_000_000));
+        assert_eq!(estimate_bandwidth("#EXTM3U\n", |_| Some(1)), None);
+        let m = master_playlist(&[Variant {
+            quality: "720P".into(),
+            uri: "/bob/playlist/720P.m3u8".into(),
+            bandwidth: 5,
+        }]);
+        assert_eq!(
+            m,
+            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=5,NAME=\"720P\"\n/bob/playlist/720P.m3u8\n"
+        );
+    }
+}
