@@ -1,24 +1,26 @@
 //! Who called: the client address, scheme and host a handler sees in `Caller`, established from
 //! the Lambda event.
 //!
-//! Trust model. API Gateway (HTTP API) and Lambda function URLs terminate the client's TCP
-//! connection themselves and write its address into `requestContext.http.sourceIp`; a client
-//! cannot forge that field. They also append that address to `X-Forwarded-For` and set
-//! `X-Forwarded-Proto`, keeping whatever the client sent in front. So:
+//! Trust model — the same rule as `rsstreaming serve --nginx-proxy N`, with the platform in the
+//! place of the TCP peer. API Gateway (HTTP API) and Lambda function URLs terminate the client's
+//! connection themselves and write its address into `requestContext.http.sourceIp`, which a
+//! client cannot forge; they append that address to `X-Forwarded-For` and add their own
+//! `X-Forwarded-Proto` (always `https`), keeping whatever the client sent in front. So:
 //!
-//! - with `RSSTREAMING_PROXY_HOPS` unset or `0` (the API is called directly — browsers, OBS's
-//!   nginx host calling `on_publish`), the client is `sourceIp`, and every `X-Forwarded-For`
-//!   entry is ignored;
-//! - with `N > 0` (N trusted proxies such as CloudFront stand in front of the API), the chain
-//!   is the `X-Forwarded-For` entries followed by `sourceIp`, and the client is the entry N
-//!   places left of `sourceIp` — the address the outermost trusted proxy saw. Entries further
-//!   left were written by the client and are never used. If the chain is shorter than that,
-//!   the request did not pass through all N proxies and its leftmost entry is used.
+//! - the platform's own entries are recognised (the last `X-Forwarded-For` value equals
+//!   `sourceIp`) and set aside: the peer is `sourceIp`, the peer's scheme is the platform's
+//!   `X-Forwarded-Proto`. Where nothing was appended (the local emulator) the peer's scheme is
+//!   `http`, as for the dispatcher's plain TCP peer;
+//! - with `RSSTREAMING_PROXY_HOPS` unset or `0` (the API is called directly: browsers, the
+//!   nginx-rtmp host calling `on_publish`), that peer is the caller and every forwarded header
+//!   the client sent is ignored;
+//! - with `N > 0` (N trusted proxies such as CloudFront in front of the API), the caller is
+//!   the N-th value from the right of what is left of `X-Forwarded-For`/`-Proto`/`-Host` — what
+//!   the outermost trusted proxy reported. Values further left were written by the client and
+//!   are never used; with fewer than N values the peer stands, as nothing trustworthy is there.
 //!
-//! The scheme is the last `X-Forwarded-Proto` value (the platform's own, `https` on AWS) and
-//! `http` when absent (the local emulator). The host is the `Host` header (the platform
-//! forwards the one the client used), or with N > 0 the last `X-Forwarded-Host` a trusted
-//! proxy set, falling back to `requestContext.domainName`.
+//! With no `requestContext` at all (never on AWS) the address is `0.0.0.0`, which no
+//! allow-list holds, so nothing is granted on a guess.
 
 use http::HeaderMap;
 use rsstreaming_handlers::Caller;
@@ -58,44 +60,51 @@ pub struct Platform<'a> {
 
 /// The caller of one request, under the trust model above.
 pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> Caller {
-    // No source address means no event context (never the case on AWS): an address that no
-    // allow-list holds, so nothing is granted on a guess.
-    let source = platform
+    let peer = platform
         .source_ip
         .and_then(parse_ip)
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let addr = if hops.0 == 0 {
-        source
-    } else {
-        let mut chain: Vec<IpAddr> = list(headers, "x-forwarded-for")
-            .iter()
-            .filter_map(|s| parse_ip(s))
-            .collect();
-        if chain.last() != Some(&source) {
-            chain.push(source);
-        }
-        let index = chain.len().saturating_sub(1 + hops.0);
-        chain[index]
-    };
-    let scheme = list(headers, "x-forwarded-proto")
+    let mut forwarded_for = list(headers, "x-forwarded-for");
+    let mut forwarded_proto = list(headers, "x-forwarded-proto");
+    let platform_appended = forwarded_for
         .last()
-        .map(|s| s.to_ascii_lowercase())
-        .filter(|s| s == "http" || s == "https")
-        .unwrap_or_else(|| "http".to_string());
-    let forwarded_host = if hops.0 > 0 {
-        list(headers, "x-forwarded-host").last().cloned()
+        .and_then(|v| parse_ip(v))
+        .is_some_and(|ip| ip == peer);
+    let peer_scheme = if platform_appended {
+        forwarded_for.pop();
+        forwarded_proto.pop().unwrap_or_else(|| "https".into())
     } else {
-        None
+        "http".into()
     };
-    let host = forwarded_host
-        .or_else(|| {
-            headers
-                .get(http::header::HOST)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        })
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
         .or_else(|| platform.domain_name.map(str::to_string))
         .filter(|h| !h.is_empty());
+    let scheme_of = |s: String| {
+        let s = s.to_ascii_lowercase();
+        (s == "http" || s == "https").then_some(s)
+    };
+    if hops.0 == 0 {
+        return Caller {
+            addr: peer,
+            scheme: scheme_of(peer_scheme).unwrap_or_else(|| "http".into()),
+            host,
+        };
+    }
+    let nth = |values: Vec<String>| -> Option<String> {
+        let i = values.len().checked_sub(hops.0)?;
+        Some(values[i].clone()).filter(|v| !v.is_empty())
+    };
+    let addr = nth(forwarded_for)
+        .and_then(|v| parse_ip(&v))
+        .unwrap_or(peer);
+    let scheme = nth(forwarded_proto)
+        .and_then(scheme_of)
+        .or_else(|| scheme_of(peer_scheme))
+        .unwrap_or_else(|| "http".into());
+    let host = nth(list(headers, "x-forwarded-host")).or(host);
     Caller { addr, scheme, host }
 }
 
@@ -111,11 +120,13 @@ fn list(headers: &HeaderMap, name: &str) -> Vec<String> {
         .collect()
 }
 
+/// `1.2.3.4`, `::1`, `1.2.3.4:80` or `[::1]:80`, IPv4-mapped IPv6 shown as IPv4.
 fn parse_ip(text: &str) -> Option<IpAddr> {
     let t = text.trim();
-    t.parse()
+    t.parse::<IpAddr>()
+        .or_else(|_| t.parse::<std::net::SocketAddr>().map(|s| s.ip()))
         .ok()
-        .or_else(|| t.trim_start_matches('[').split(']').next()?.parse().ok())
+        .map(|ip| ip.to_canonical())
 }
 
 #[cfg(test)]
@@ -141,35 +152,71 @@ mod tests {
     }
 
     #[test]
-    fn without_hops_the_source_ip_wins_over_any_header() {
+    fn without_hops_the_platform_peer_wins_over_anything_the_client_sent() {
+        // AWS: the client forged one entry, API Gateway appended the source address.
         let h = headers(&[
             ("x-forwarded-for", "127.0.0.1, 203.0.113.9"),
-            ("x-forwarded-proto", "https"),
+            ("x-forwarded-proto", "http, https"),
+            ("x-forwarded-host", "evil.example"),
             ("host", "stream.example"),
         ]);
         let c = caller(&h, &platform("203.0.113.9"), ProxyHops(0));
         assert_eq!(c.addr, "203.0.113.9".parse::<IpAddr>().unwrap());
         assert_eq!(c.scheme, "https");
         assert_eq!(c.host.as_deref(), Some("stream.example"));
+        // The local emulator appends nothing: forged headers are ignored, the scheme is http.
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(0));
+        assert_eq!(c.addr, "127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "http");
+        assert_eq!(
+            c.host.as_deref(),
+            Some("abc.execute-api.eu-west-1.amazonaws.com")
+        );
     }
 
     #[test]
-    fn with_hops_the_address_the_outermost_trusted_proxy_saw_is_used() {
+    fn with_hops_what_the_outermost_trusted_proxy_reported_is_used() {
         // Client forged 10.0.0.1; CloudFront saw 198.51.100.7; API Gateway saw the edge.
         let h = headers(&[
             ("x-forwarded-for", "10.0.0.1, 198.51.100.7, 130.176.0.1"),
+            ("x-forwarded-proto", "https"),
             ("x-forwarded-host", "forged.example, stream.example"),
         ]);
         let c = caller(&h, &platform("130.176.0.1"), ProxyHops(1));
         assert_eq!(c.addr, "198.51.100.7".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "https");
         assert_eq!(c.host.as_deref(), Some("stream.example"));
-        // Platforms that do not append sourceIp get the same answer.
-        let h = headers(&[("x-forwarded-for", "10.0.0.1, 198.51.100.7")]);
-        let c = caller(&h, &platform("130.176.0.1"), ProxyHops(1));
-        assert_eq!(c.addr, "198.51.100.7".parse::<IpAddr>().unwrap());
-        // Too short a chain: the leftmost entry, never an index panic.
-        let c = caller(&HeaderMap::new(), &platform("130.176.0.1"), ProxyHops(3));
-        assert_eq!(c.addr, "130.176.0.1".parse::<IpAddr>().unwrap());
+        // The emulator (nothing appended) gives the dispatcher's answer for the same headers.
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6, 198.51.100.1"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(1));
+        assert_eq!(c.addr, "198.51.100.1".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "https");
+        assert_eq!(
+            caller(&h, &platform("127.0.0.1"), ProxyHops(2))
+                .addr
+                .to_string(),
+            "6.6.6.6"
+        );
+        // Fewer values than hops: the peer stands.
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(3));
+        assert_eq!(
+            (c.addr.to_string(), c.scheme.as_str()),
+            ("127.0.0.1".into(), "http")
+        );
+        let h = headers(&[("x-forwarded-for", "garbage")]);
+        assert_eq!(
+            caller(&h, &platform("127.0.0.1"), ProxyHops(1))
+                .addr
+                .to_string(),
+            "127.0.0.1"
+        );
     }
 
     #[test]
@@ -179,8 +226,9 @@ mod tests {
         assert!(c.addr.is_unspecified());
         assert_eq!(c.scheme, "http");
         assert_eq!(c.host, None);
-        let c = caller(&h, &platform("not an ip"), ProxyHops(0));
+        let c = caller(&h, &platform("not an ip"), ProxyHops(1));
         assert!(c.addr.is_unspecified());
+        assert_eq!(c.scheme, "http");
     }
 
     #[test]
@@ -188,7 +236,10 @@ mod tests {
         assert_eq!(ProxyHops::parse(None), Ok(ProxyHops(0)));
         assert_eq!(ProxyHops::parse(Some(" ")), Ok(ProxyHops(0)));
         assert_eq!(ProxyHops::parse(Some("2")), Ok(ProxyHops(2)));
-        assert!(ProxyHops::parse(Some("-1")).unwrap_err().contains("RSSTREAMING_PROXY_HOPS"));
-        assert!(parse_ip("[::1]").is_some_and(|ip| ip.is_loopback()));
+        assert!(ProxyHops::parse(Some("-1"))
+            .unwrap_err()
+            .contains("RSSTREAMING_PROXY_HOPS"));
+        assert!(parse_ip("[::1]:80").is_some_and(|ip| ip.is_loopback()));
+        assert_eq!(parse_ip("::ffff:8.8.8.8").unwrap().to_string(), "8.8.8.8");
     }
 }

@@ -99,7 +99,10 @@ fn joined_headers(headers: HeaderMap) -> HeaderMap {
             .collect();
         if name == SET_COOKIE {
             for v in values {
-                out.append(name.clone(), HeaderValue::from_str(v).expect("was a header value"));
+                out.append(
+                    name.clone(),
+                    HeaderValue::from_str(v).expect("was a header value"),
+                );
             }
         } else if !values.is_empty() {
             let joined = values.join(", ");
@@ -116,7 +119,12 @@ fn is_textual(headers: &HeaderMap) -> bool {
     let Some(ct) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     mime.starts_with("text/")
         || matches!(
             mime.as_str(),
@@ -177,7 +185,10 @@ mod tests {
         let req = lambda_http::request::from_str(FUNCTION_URL_EVENT).unwrap();
         let req = handler_request(req, ProxyHops(0));
         assert_eq!(req.method(), http::Method::POST);
-        assert_eq!(req.uri().to_string(), "/alice/password?next=%2Falice%2F&x=1");
+        assert_eq!(
+            req.uri().to_string(),
+            "/alice/password?next=%2Falice%2F&x=1"
+        );
         assert_eq!(req.headers()["cookie"], "a=1; pass_alice=tok");
         assert_eq!(&req.body()[..], b"streampass=s%26p%40%FF");
         let who = req.extensions().get::<Caller>().unwrap();
@@ -222,7 +233,10 @@ mod tests {
         assert!(matches!(lambda_response(latin1).into_inner().body(),
             Body::Binary(b) if b == &[b'c', 0xe9]));
         let empty = Response::builder().status(204).body(Bytes::new()).unwrap();
-        assert!(matches!(lambda_response(empty).into_inner().body(), Body::Empty));
+        assert!(matches!(
+            lambda_response(empty).into_inner().body(),
+            Body::Empty
+        ));
     }
 
     #[test]

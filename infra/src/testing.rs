@@ -26,11 +26,27 @@ fn hello(_ctx: Ctx, _req: Request<Bytes>, _params: Params) -> HandlerFuture {
     Box::pin(async { Response::new(Bytes::from_static(b"hello")) })
 }
 
+fn boom(_ctx: Ctx, _req: Request<Bytes>, _params: Params) -> HandlerFuture {
+    Box::pin(async { panic!("a handler bug") })
+}
+
 pub fn table() -> Vec<Route> {
+    let r = |method, path, name, handler| Route {
+        method,
+        path,
+        name,
+        handler,
+    };
     vec![
-        Route { method: Method::GET, path: "/{streamer}/echo", name: "echo", handler: echo },
-        Route { method: Method::POST, path: "/{streamer}/echo", name: "echo", handler: echo },
-        Route { method: Method::GET, path: "/hello", name: "hello", handler: hello },
+        r(
+            Method::GET,
+            "/{streamer}/echo",
+            "echo_get",
+            echo as rsstreaming_handlers::Handler,
+        ),
+        r(Method::POST, "/{streamer}/echo", "echo_post", echo),
+        r(Method::GET, "/hello", "hello", hello),
+        r(Method::GET, "/boom", "boom", boom),
     ]
 }
 
