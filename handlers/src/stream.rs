@@ -187,12 +187,19 @@ async fn serve_segment(
     let Some(path) = hls::resolve_in_dir(&ctx.config.hls_dir, &name)? else {
         return Ok(not_found());
     };
-    if let Some(prefix) = ctx.config.hls.accel_redirect.as_deref() {
+    if let Some(prefix) = ctx
+        .config
+        .hls
+        .accel_redirect
+        .as_deref()
+        .filter(|p| !p.is_empty())
+    {
+        let slash = if prefix.ends_with('/') { "" } else { "/" };
         let mut r = with_body(StatusCode::OK, MPEG_TS, Bytes::new());
         respond::set_header(
             &mut r,
             header::HeaderName::from_static("x-accel-redirect"),
-            &format!("{prefix}{name}"),
+            &format!("{prefix}{slash}{name}"),
         );
         respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
         return Ok(r);

@@ -10,3 +10,7 @@ mod http_api;
 mod http_hls;
 mod http_publish;
 mod store;
+mod state;
+mod chat;
+mod chat_client;
+mod chat_cluster;

@@ -3,6 +3,7 @@
 mod api;
 mod database;
 mod emote;
+mod message;
 mod streamer;
 
 use anyhow::Context;
@@ -46,6 +47,11 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Remote-control a stream through a server's API.
     Api(api::ApiArgs),
+    /// Post into a live chat on a streamer's behalf.
+    Message {
+        #[command(subcommand)]
+        action: message::MessageAction,
+    },
 }
 
 /// Runs one parsed command line.
@@ -58,6 +64,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,
+        Command::Message { action } => message::run(&cli.config, action).await,
     }
 }
 

@@ -18,7 +18,7 @@ use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use router::{Lookup, Router};
 use rsstreaming_handlers::{Caller, Ctx};
-use rsstreaming_shared::state::{MemoryState, SharedState};
+use rsstreaming_shared::state::SharedState;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::panic::AssertUnwindSafe;
@@ -85,12 +85,10 @@ async fn context(config_path: &Path, debug: bool) -> anyhow::Result<Ctx> {
             .await
             .context("creating the cookie-signing secret")?,
     };
-    let state: Arc<dyn SharedState> = match &config.redis {
-        None => Arc::new(MemoryState::new()),
-        Some(_) => anyhow::bail!(
-            "config key `redis`: the Redis shared state is not yet supported by this build; remove `redis` to run one process"
-        ),
-    };
+    let state: Arc<dyn SharedState> = rsstreaming_shared::state::connect(&config)
+        .await
+        .context("config key `redis`")?
+        .shared;
     Ok(Ctx {
         config: Arc::new(config),
         store,

@@ -3,6 +3,7 @@
 import { Chat } from './chat.js';
 import { pollInfo } from './info.js';
 import { Player } from './player.js';
+import { renderText } from './render.js';
 import { ChatSocket, gatewayUrl } from './socket.js';
 import { initThemePickers } from './theme.js';
 
@@ -21,6 +22,17 @@ const viewerCount = document.getElementById('viewer-count');
 const viewerLabel = viewers.querySelector('.viewer-label');
 const description = document.getElementById('description');
 
+/** Shows the description as text with clickable links. */
+let shownDescription = null;
+function showDescription(text) {
+  if (text === shownDescription) return;
+  shownDescription = text;
+  description.replaceChildren();
+  renderText(description, text);
+  description.hidden = !text;
+}
+showDescription(description.textContent);
+
 pollInfo(config.room, {
   onInfo({ live, count, description: text }) {
     badge.dataset.live = String(live);
@@ -28,8 +40,7 @@ pollInfo(config.room, {
     viewers.hidden = !live;
     viewerCount.textContent = String(count);
     viewerLabel.textContent = count === 1 ? ' viewer' : ' viewers';
-    if (description.textContent !== text) description.textContent = text;
-    description.hidden = !text;
+    showDescription(text);
     player.setLive(live);
   },
   onForbidden() {

@@ -1,24 +1,71 @@
-//! The in-process backend: for one `rsstreaming serve` with no Redis.
+//! The in-process backend: for one `rsstreaming serve` with no Redis. It follows the same model
+//! as the Redis backend (a hub that several instances can share, heartbeats, compare-and-set),
+//! so the conformance suite can hold both to the same behaviour, multi-instance cases included.
 
-use super::{Announcement, SharedState, StateResult};
+use super::{
+    new_instance_id, now_ms, Announcement, ChatState, Inbound, Replace, SharedState, StateOptions,
+    StateResult, PRESENCE_WINDOW_MS,
+};
+use crate::chat::{member::instance_of, Member};
 use async_trait::async_trait;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use bytes::Bytes;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
-use tokio::sync::broadcast;
+use tokio::sync::mpsc;
 
-/// Shared state held in this process.
+/// How many undelivered payloads an instance's inbound queue holds.
+const INBOUND_CAPACITY: usize = 65_536;
+
+#[derive(Default)]
+struct RoomRoster {
+    /// Case-folded name → socket holding it.
+    names: HashMap<String, String>,
+    /// Socket → entry.
+    entries: HashMap<String, Member>,
+}
+
+#[derive(Default)]
+struct HubState {
+    rosters: HashMap<String, RoomRoster>,
+    /// Room → socket → last seen (ms).
+    presence: HashMap<String, HashMap<String, i64>>,
+    viewers_noted: HashMap<String, usize>,
+    /// Instance → when its heartbeat lapses.
+    alive_until: HashMap<String, Instant>,
+    subscribers: HashMap<String, Subscriber>,
+    throttles: HashMap<String, Vec<Instant>>,
+}
+
+struct Subscriber {
+    tx: mpsc::Sender<Inbound>,
+    rooms: HashSet<String>,
+}
+
+/// The state all instances of one hub share.
+#[derive(Default)]
+struct Hub {
+    state: Mutex<HubState>,
+}
+
+impl Hub {
+    fn lock(&self) -> MutexGuard<'_, HubState> {
+        // A panic elsewhere must not take the chat down with it: the data stays consistent
+        // because every critical section below is a handful of map operations.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Shared state held in this process: one instance attached to a hub.
 pub struct MemoryState {
-    throttles: Mutex<HashMap<String, Vec<Instant>>>,
-    announcements: broadcast::Sender<Announcement>,
+    hub: Arc<Hub>,
+    instance: String,
+    options: StateOptions,
 }
 
 impl Default for MemoryState {
     fn default() -> Self {
-        Self {
-            throttles: Mutex::new(HashMap::new()),
-            announcements: broadcast::channel(1024).0,
-        }
+        Self::with_options(StateOptions::default())
     }
 }
 
@@ -27,32 +74,84 @@ impl MemoryState {
         Self::default()
     }
 
-    /// Announcements made through this state, for the gateway of this process.
-    pub fn subscribe_announcements(&self) -> broadcast::Receiver<Announcement> {
-        self.announcements.subscribe()
+    pub fn with_options(options: StateOptions) -> Self {
+        let s = Self {
+            hub: Arc::default(),
+            instance: new_instance_id(),
+            options,
+        };
+        s.mark_alive();
+        s
+    }
+
+    /// Another instance sharing this one's hub, as a second gateway process shares a Redis.
+    pub fn peer(&self) -> Self {
+        let s = Self {
+            hub: self.hub.clone(),
+            instance: new_instance_id(),
+            options: self.options.clone(),
+        };
+        s.mark_alive();
+        s
+    }
+
+    fn mark_alive(&self) {
+        let until = Instant::now() + self.options.instance_ttl;
+        self.hub
+            .lock()
+            .alive_until
+            .insert(self.instance.clone(), until);
+    }
+
+    /// Senders of every subscribed instance following `room` (all of them when `None`).
+    fn receivers(&self, room: Option<&str>) -> Vec<mpsc::Sender<Inbound>> {
+        self.hub
+            .lock()
+            .subscribers
+            .values()
+            .filter(|s| room.is_none_or(|r| s.rooms.contains(r)))
+            .map(|s| s.tx.clone())
+            .collect()
     }
 }
 
 #[async_trait]
 impl SharedState for MemoryState {
-    async fn viewer_count(&self, _room: &str) -> StateResult<usize> {
-        Ok(0)
+    async fn viewer_count(&self, room: &str) -> StateResult<usize> {
+        let since = now_ms() - PRESENCE_WINDOW_MS;
+        Ok(self
+            .hub
+            .lock()
+            .presence
+            .get(room)
+            .map_or(0, |p| p.values().filter(|&&t| t > since).count()))
     }
 
-    async fn members(&self, _room: &str) -> StateResult<Vec<String>> {
-        Ok(Vec::new())
+    async fn members(&self, room: &str) -> StateResult<Vec<String>> {
+        let mut names: Vec<String> = self
+            .hub
+            .lock()
+            .rosters
+            .get(room)
+            .map(|r| r.entries.values().map(|m| m.username.clone()).collect())
+            .unwrap_or_default();
+        names.sort_by_key(|n| n.to_lowercase());
+        Ok(names)
     }
 
     async fn announce(&self, announcement: &Announcement) -> StateResult<()> {
-        // No receiver (no gateway yet) is not an error: nobody is there to see it.
-        let _ = self.announcements.send(announcement.clone());
+        for tx in self.receivers(None) {
+            // An instance that went away is not an error: nobody is there to see it.
+            let _ = tx.send(Inbound::Announcement(announcement.clone())).await;
+        }
         Ok(())
     }
 
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
         let now = Instant::now();
         let window = Duration::from_secs(window_secs);
-        let mut map = self.throttles.lock().unwrap_or_else(|p| p.into_inner());
+        let mut hub = self.hub.lock();
+        let map = &mut hub.throttles;
         if map.len() > 10_000 {
             map.retain(|_, hits| hits.last().is_some_and(|t| now.duration_since(*t) < window));
         }
@@ -60,5 +159,214 @@ impl SharedState for MemoryState {
         hits.retain(|t| now.duration_since(*t) < window);
         hits.push(now);
         Ok(hits.len() <= max as usize)
+    }
+
+    fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl ChatState for MemoryState {
+    fn instance_id(&self) -> &str {
+        &self.instance
+    }
+
+    async fn claim(&self, room: &str, member: &Member) -> StateResult<bool> {
+        let mut hub = self.hub.lock();
+        let roster = hub.rosters.entry(room.to_string()).or_default();
+        match roster.names.get(&member.key) {
+            Some(holder) if *holder != member.socket => return Ok(false),
+            _ => {}
+        }
+        roster
+            .names
+            .insert(member.key.clone(), member.socket.clone());
+        roster.entries.insert(member.socket.clone(), member.clone());
+        Ok(true)
+    }
+
+    async fn replace(&self, room: &str, before: &Member, after: &Member) -> StateResult<Replace> {
+        let mut hub = self.hub.lock();
+        let Some(roster) = hub.rosters.get_mut(room) else {
+            return Ok(Replace::Stale);
+        };
+        if roster.entries.get(&before.socket) != Some(before) {
+            return Ok(Replace::Stale);
+        }
+        if before.key != after.key {
+            if roster
+                .names
+                .get(&after.key)
+                .is_some_and(|h| *h != before.socket)
+            {
+                return Ok(Replace::Taken);
+            }
+            roster.names.remove(&before.key);
+            roster
+                .names
+                .insert(after.key.clone(), before.socket.clone());
+        }
+        roster.entries.insert(before.socket.clone(), after.clone());
+        Ok(Replace::Done)
+    }
+
+    async fn release(&self, room: &str, socket: &str) -> StateResult<Option<Member>> {
+        let mut hub = self.hub.lock();
+        let Some(roster) = hub.rosters.get_mut(room) else {
+            return Ok(None);
+        };
+        let removed = roster.entries.remove(socket);
+        if let Some(m) = &removed {
+            if roster.names.get(&m.key).is_some_and(|h| h == socket) {
+                roster.names.remove(&m.key);
+            }
+        }
+        if roster.entries.is_empty() {
+            hub.rosters.remove(room);
+        }
+        Ok(removed)
+    }
+
+    async fn roster(&self, room: &str) -> StateResult<Vec<Member>> {
+        let mut all: Vec<Member> = self
+            .hub
+            .lock()
+            .rosters
+            .get(room)
+            .map(|r| r.entries.values().cloned().collect())
+            .unwrap_or_default();
+        all.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(all)
+    }
+
+    async fn member(&self, room: &str, socket: &str) -> StateResult<Option<Member>> {
+        Ok(self
+            .hub
+            .lock()
+            .rosters
+            .get(room)
+            .and_then(|r| r.entries.get(socket).cloned()))
+    }
+
+    async fn publish(&self, room: &str, payload: Bytes) -> StateResult<()> {
+        for tx in self.receivers(Some(room)) {
+            let _ = tx
+                .send(Inbound::Room {
+                    room: room.to_string(),
+                    payload: payload.clone(),
+                })
+                .await;
+        }
+        Ok(())
+    }
+
+    async fn follow(&self, room: &str) -> StateResult<()> {
+        if let Some(s) = self.hub.lock().subscribers.get_mut(&self.instance) {
+            s.rooms.insert(room.to_string());
+        }
+        Ok(())
+    }
+
+    async fn unfollow(&self, room: &str) -> StateResult<()> {
+        if let Some(s) = self.hub.lock().subscribers.get_mut(&self.instance) {
+            s.rooms.remove(room);
+        }
+        Ok(())
+    }
+
+    async fn subscribe(&self) -> StateResult<mpsc::Receiver<Inbound>> {
+        let (tx, rx) = mpsc::channel(INBOUND_CAPACITY);
+        let mut hub = self.hub.lock();
+        let rooms = hub
+            .subscribers
+            .remove(&self.instance)
+            .map(|s| s.rooms)
+            .unwrap_or_default();
+        hub.subscribers
+            .insert(self.instance.clone(), Subscriber { tx, rooms });
+        Ok(rx)
+    }
+
+    async fn touch_presence(&self, seen: &[(String, String)]) -> StateResult<()> {
+        let now = now_ms();
+        let mut hub = self.hub.lock();
+        for (room, socket) in seen {
+            hub.presence
+                .entry(room.clone())
+                .or_default()
+                .insert(socket.clone(), now);
+        }
+        Ok(())
+    }
+
+    async fn drop_presence(&self, room: &str, socket: &str) -> StateResult<()> {
+        if let Some(p) = self.hub.lock().presence.get_mut(room) {
+            p.remove(socket);
+        }
+        Ok(())
+    }
+
+    async fn presence_rooms(&self) -> StateResult<Vec<String>> {
+        let hub = self.hub.lock();
+        let mut rooms: HashSet<String> = hub.presence.keys().cloned().collect();
+        rooms.extend(
+            hub.viewers_noted
+                .iter()
+                .filter(|(_, &c)| c > 0)
+                .map(|(r, _)| r.clone()),
+        );
+        Ok(rooms.into_iter().collect())
+    }
+
+    async fn note_viewers(&self, room: &str, count: usize) -> StateResult<bool> {
+        let old = self
+            .hub
+            .lock()
+            .viewers_noted
+            .insert(room.to_string(), count)
+            .unwrap_or(0);
+        Ok(old != count)
+    }
+
+    async fn heartbeat(&self) -> StateResult<()> {
+        self.mark_alive();
+        Ok(())
+    }
+
+    async fn sweep(&self) -> StateResult<Vec<(String, Member)>> {
+        let now = Instant::now();
+        let since = now_ms() - PRESENCE_WINDOW_MS;
+        let mut hub = self.hub.lock();
+        let alive: HashSet<String> = hub
+            .alive_until
+            .iter()
+            .filter(|(_, &until)| until > now)
+            .map(|(i, _)| i.clone())
+            .collect();
+        hub.alive_until.retain(|i, _| alive.contains(i));
+        let mut removed = Vec::new();
+        for (room, roster) in hub.rosters.iter_mut() {
+            let dead: Vec<String> = roster
+                .entries
+                .keys()
+                .filter(|s| !alive.contains(instance_of(s)))
+                .cloned()
+                .collect();
+            for socket in dead {
+                if let Some(m) = roster.entries.remove(&socket) {
+                    if roster.names.get(&m.key).is_some_and(|h| *h == socket) {
+                        roster.names.remove(&m.key);
+                    }
+                    removed.push((room.clone(), m));
+                }
+            }
+        }
+        hub.rosters.retain(|_, r| !r.entries.is_empty());
+        for p in hub.presence.values_mut() {
+            p.retain(|_, &mut t| t > since);
+        }
+        hub.presence.retain(|_, p| !p.is_empty());
+        Ok(removed)
     }
 }

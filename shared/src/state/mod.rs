@@ -1,13 +1,37 @@
 //! Shared state: what every handler and gateway instance must agree on (presence, rosters,
 //! mute/mod flags, room pub/sub, throttles). Two interchangeable backends: in-process for the
-//! single-process default, Redis (fred) when several processes share one site.
+//! single-process default, Redis (fred) when several processes share one site. One conformance
+//! suite (`tests/suite/state.rs`) runs against both.
+//!
+//! The model, identical in both backends:
+//! - a **roster** per room maps socket ids to [`Member`] entries, with an index of case-folded
+//!   names so a name is claimed atomically and is unique across instances;
+//! - every change of an entry is a compare-and-set against the entry the decision was made on,
+//!   so two instances never overwrite each other's decisions;
+//! - **presence** is a timestamp per socket per room; a viewer is a socket seen in the last
+//!   [`PRESENCE_WINDOW_MS`];
+//! - each gateway **instance** keeps a heartbeat; entries of an instance whose heartbeat lapsed
+//!   (a killed process) are removed by whichever instance sweeps first;
+//! - **room channels** carry the frames of a room to every instance following it, in one order;
+//!   an **announcement channel** carries API/CLI posts and emote changes to every instance.
 
 mod memory;
+mod redis;
 
 pub use memory::MemoryState;
+pub use redis::RedisState;
 
+use crate::chat::Member;
+use crate::Config;
 use async_trait::async_trait;
+use bytes::Bytes;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// A socket counts as a viewer for this long after its last `presence`.
+pub const PRESENCE_WINDOW_MS: i64 = 30_000;
 
 /// Errors of the shared-state backend (Redis unreachable, bad data).
 #[derive(Debug, thiserror::Error)]
@@ -53,4 +77,151 @@ pub trait SharedState: Send + Sync + 'static {
     /// Counts one hit against `bucket`; false once more than `max` hits fell within the last
     /// `window_secs` (used to throttle failed on_publish attempts per address).
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool>;
+
+    /// The gateway's view of this same backend (what the chat gateway started from a handler
+    /// context uses); `None` for a backend that can't host a gateway.
+    fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
+        None
+    }
+}
+
+/// What reaches a gateway instance from the shared state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Inbound {
+    /// A payload published to a room this instance follows.
+    Room {
+        room: String,
+        payload: Bytes,
+    },
+    Announcement(Announcement),
+    /// The link to the shared state was lost and is back: anything may have been missed (or,
+    /// with a restarted Redis, forgotten), so the gateway re-asserts what it holds.
+    Resynced,
+}
+
+/// The outcome of a compare-and-set on a roster entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    Done,
+    /// The entry changed (or left) since it was read: read again and decide again.
+    Stale,
+    /// The new name is held by another chatter.
+    Taken,
+}
+
+/// The gateway's side of the shared state. Each value is one gateway *instance*; socket ids
+/// it hands out start with its instance id.
+#[async_trait]
+pub trait ChatState: SharedState {
+    /// This instance's id (the part of its socket ids before the dot).
+    fn instance_id(&self) -> &str;
+
+    /// Adds a chatter to a room unless another socket holds the name; true when claimed.
+    /// Claiming again for the same socket and name restores a lost entry.
+    async fn claim(&self, room: &str, member: &Member) -> StateResult<bool>;
+
+    /// Replaces the entry of `before.socket` by `after` if it still equals `before`; a new name
+    /// must be free in the room.
+    async fn replace(&self, room: &str, before: &Member, after: &Member) -> StateResult<Replace>;
+
+    /// Removes a socket's entry; the removed entry when there was one (only one caller gets it).
+    async fn release(&self, room: &str, socket: &str) -> StateResult<Option<Member>>;
+
+    /// Every chatter of a room, on every instance.
+    async fn roster(&self, room: &str) -> StateResult<Vec<Member>>;
+
+    /// The entry of one socket.
+    async fn member(&self, room: &str, socket: &str) -> StateResult<Option<Member>>;
+
+    /// Publishes a payload to every instance following the room (this one included).
+    async fn publish(&self, room: &str, payload: Bytes) -> StateResult<()>;
+
+    /// Starts receiving the room's payloads (returns once following).
+    async fn follow(&self, room: &str) -> StateResult<()>;
+
+    /// Stops receiving the room's payloads.
+    async fn unfollow(&self, room: &str) -> StateResult<()>;
+
+    /// The stream of room payloads and announcements for this instance (call once).
+    async fn subscribe(&self) -> StateResult<mpsc::Receiver<Inbound>>;
+
+    /// Marks sockets as seen now in rooms: `(room, socket)` pairs, in one round trip.
+    async fn touch_presence(&self, seen: &[(String, String)]) -> StateResult<()>;
+
+    /// Forgets a socket's presence in a room (it closed).
+    async fn drop_presence(&self, room: &str, socket: &str) -> StateResult<()>;
+
+    /// Rooms that had presence recently (candidates for viewer-count changes).
+    async fn presence_rooms(&self) -> StateResult<Vec<String>>;
+
+    /// Records `count` as the room's viewer count; true when it differs from the last one
+    /// recorded by any instance (so exactly one instance logs each change).
+    async fn note_viewers(&self, room: &str, count: usize) -> StateResult<bool>;
+
+    /// Tells the others this instance is alive; call well within [`StateOptions::instance_ttl`].
+    async fn heartbeat(&self) -> StateResult<()>;
+
+    /// Removes entries of instances whose heartbeat lapsed and stale presence; returns the
+    /// entries this call removed, as `(room, member)`.
+    async fn sweep(&self) -> StateResult<Vec<(String, Member)>>;
+}
+
+/// Tunables of a backend.
+#[derive(Debug, Clone)]
+pub struct StateOptions {
+    /// How long an instance counts as alive after its last heartbeat.
+    pub instance_ttl: Duration,
+}
+
+impl Default for StateOptions {
+    fn default() -> Self {
+        Self {
+            instance_ttl: Duration::from_secs(15),
+        }
+    }
+}
+
+/// The shared state a process works with: the handlers' view and the gateway's view of the
+/// same backend.
+#[derive(Clone)]
+pub struct StateHandles {
+    pub shared: Arc<dyn SharedState>,
+    pub chat: Arc<dyn ChatState>,
+}
+
+impl StateHandles {
+    fn of<S: ChatState>(state: Arc<S>) -> Self {
+        Self {
+            shared: state.clone(),
+            chat: state,
+        }
+    }
+}
+
+/// Connects to the configured backend: Redis when `redis` is configured (failing with a clear
+/// error when it can't be reached), otherwise in-process state.
+pub async fn connect(config: &Config) -> StateResult<StateHandles> {
+    connect_with(config, StateOptions::default()).await
+}
+
+/// [`connect`] with explicit tunables.
+pub async fn connect_with(config: &Config, options: StateOptions) -> StateResult<StateHandles> {
+    match &config.redis {
+        Some(redis) => Ok(StateHandles::of(Arc::new(
+            RedisState::connect(&redis.url, &redis.prefix, options).await?,
+        ))),
+        None => Ok(StateHandles::of(Arc::new(MemoryState::with_options(
+            options,
+        )))),
+    }
+}
+
+/// A new instance id: short, random, without dots.
+fn new_instance_id() -> String {
+    format!("{:012x}", rand::random::<u64>() & 0xffff_ffff_ffff)
+}
+
+/// Milliseconds since the Unix epoch.
+fn now_ms() -> i64 {
+    crate::store::now_ms()
 }

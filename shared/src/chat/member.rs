@@ -1,0 +1,102 @@
+//! Who is in a room: the roster entry every gateway instance agrees on.
+
+use serde::{Deserialize, Serialize};
+
+/// A chatter's rank in a room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChatterType {
+    /// The streamer, logged in with the stream key.
+    Admin,
+    Moderator,
+    Normal,
+}
+
+impl ChatterType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChatterType::Admin => "admin",
+            ChatterType::Moderator => "moderator",
+            ChatterType::Normal => "normal",
+        }
+    }
+
+    /// Admins and moderators may mute and rename.
+    pub fn is_staff(self) -> bool {
+        matches!(self, ChatterType::Admin | ChatterType::Moderator)
+    }
+}
+
+/// One logged-in chatter as the shared state stores it. `socket` is the stable identity
+/// (`"{instance}.{n}"`); `key` is the case-folded name that must be unique in the room; `rev`
+/// grows with every change so instances can ignore an older copy arriving late.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub socket: String,
+    pub username: String,
+    pub key: String,
+    #[serde(rename = "type")]
+    pub kind: ChatterType,
+    pub color: String,
+    pub muted: bool,
+    pub rev: u64,
+}
+
+impl Member {
+    /// A fresh roster entry for a chatter who just logged in.
+    pub fn new(socket: &str, username: &str, kind: ChatterType, color: &str) -> Self {
+        Self {
+            socket: socket.to_string(),
+            username: username.to_string(),
+            key: crate::text::name_key(username),
+            kind,
+            color: color.to_string(),
+            muted: false,
+            rev: 0,
+        }
+    }
+
+    /// The gateway instance holding this chatter's socket.
+    pub fn instance(&self) -> &str {
+        instance_of(&self.socket)
+    }
+
+    /// How pages see this chatter.
+    pub fn user(&self) -> User {
+        User {
+            username: self.username.clone(),
+            kind: self.kind,
+            color: self.color.clone(),
+        }
+    }
+
+    /// This entry with a new name.
+    pub fn renamed(&self, username: &str) -> Self {
+        Self {
+            username: username.to_string(),
+            key: crate::text::name_key(username),
+            rev: self.rev + 1,
+            ..self.clone()
+        }
+    }
+
+    /// This entry with one more revision (after any other field changed).
+    pub fn bumped(mut self) -> Self {
+        self.rev += 1;
+        self
+    }
+}
+
+/// The instance part of a socket id.
+pub fn instance_of(socket: &str) -> &str {
+    socket.split_once('.').map_or(socket, |(i, _)| i)
+}
+
+/// A chatter as pages see it: `{username, type, color}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub username: String,
+    #[serde(rename = "type")]
+    pub kind: ChatterType,
+    pub color: String,
+}

@@ -1,0 +1,317 @@
+//! The WebSocket protocol: JSON text frames `{"event": NAME, "data": {...}}` both ways, with the
+//! Python system's Socket.IO event names (SPEC §5).
+
+use super::member::{ChatterType, User};
+use serde::{Deserialize, Serialize};
+
+/// Everything the server sends. Serialised once per broadcast and shared by every recipient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", content = "data")]
+pub enum Outgoing {
+    #[serde(rename = "login success")]
+    LoginSuccess {
+        username: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+        color: String,
+        users: Vec<User>,
+    },
+    #[serde(rename = "login key required")]
+    LoginKeyRequired { username: String },
+    #[serde(rename = "error")]
+    Error { msg: String },
+    #[serde(rename = "warning")]
+    Warning { msg: String },
+    #[serde(rename = "server")]
+    Server { msg: String },
+    #[serde(rename = "connected")]
+    Connected(User),
+    #[serde(rename = "disconnected")]
+    Disconnected(User),
+    #[serde(rename = "message received")]
+    MessageReceived {
+        username: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+        color: String,
+        message: String,
+    },
+    #[serde(rename = "action received")]
+    ActionReceived {
+        username: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+        color: String,
+        message: String,
+    },
+    #[serde(rename = "drawing received")]
+    DrawingReceived {
+        username: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+        color: String,
+        src: String,
+    },
+    #[serde(rename = "rename")]
+    Rename {
+        oldname: String,
+        newname: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+        color: String,
+    },
+    #[serde(rename = "recolor")]
+    Recolor(User),
+    #[serde(rename = "retype")]
+    Retype {
+        username: String,
+        #[serde(rename = "type")]
+        kind: ChatterType,
+    },
+    #[serde(rename = "return color")]
+    ReturnColor { color: String },
+    #[serde(rename = "userlist")]
+    Userlist { users: Vec<User> },
+    #[serde(rename = "change theme")]
+    ChangeTheme { theme: String },
+    #[serde(rename = "password set")]
+    PasswordSet { password: String },
+    #[serde(rename = "password activated")]
+    PasswordActivated { username: String },
+    #[serde(rename = "password deactivated")]
+    PasswordDeactivated { username: String, msg: String },
+    /// `key` is `:alias:`, as pages look emotes up by what is typed.
+    #[serde(rename = "add emote")]
+    AddEmote { key: String, uri: String },
+    #[serde(rename = "remove emote")]
+    RemoveEmote { key: String },
+}
+
+impl Outgoing {
+    pub fn server(msg: impl Into<String>) -> Self {
+        Outgoing::Server { msg: msg.into() }
+    }
+    pub fn error(msg: impl Into<String>) -> Self {
+        Outgoing::Error { msg: msg.into() }
+    }
+    pub fn warning(msg: impl Into<String>) -> Self {
+        Outgoing::Warning { msg: msg.into() }
+    }
+
+    /// The frame's JSON text.
+    pub fn to_json(&self) -> String {
+        // Serialising these plain structs cannot fail.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    }
+}
+
+/// Everything a page may send. Unknown events and wrong payload shapes are refused by the codec
+/// with an `error` frame, never a panic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Incoming {
+    Presence {
+        streamer: String,
+    },
+    Login {
+        streamer: String,
+        username: String,
+        color: String,
+        key: Option<String>,
+    },
+    Message {
+        message: String,
+    },
+    Drawing {
+        src: String,
+    },
+    GetColor,
+}
+
+/// Why a frame from a page was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrameError {
+    #[error("malformed frame: expected {{\"event\": NAME, \"data\": {{...}}}}")]
+    Malformed,
+    #[error("unknown event '{0}'")]
+    UnknownEvent(String),
+    #[error("event '{event}': {problem}")]
+    BadData { event: String, problem: String },
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    event: String,
+    #[serde(default)]
+    data: serde_json::Value,
+}
+
+#[derive(Deserialize)]
+struct PresenceData {
+    streamer: String,
+}
+
+#[derive(Deserialize)]
+struct LoginData {
+    streamer: String,
+    username: String,
+    #[serde(default)]
+    color: Option<String>,
+    #[serde(default)]
+    key: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct MessageData {
+    message: String,
+}
+
+#[derive(Deserialize)]
+struct DrawingData {
+    src: String,
+}
+
+impl Incoming {
+    /// Decodes one text frame.
+    pub fn parse(text: &str) -> Result<Self, FrameError> {
+        let env: Envelope = serde_json::from_str(text).map_err(|_| FrameError::Malformed)?;
+        fn data<T: serde::de::DeserializeOwned>(env: Envelope) -> Result<T, FrameError> {
+            serde_json::from_value(env.data).map_err(|e| FrameError::BadData {
+                problem: e.to_string(),
+                event: env.event,
+            })
+        }
+        Ok(match env.event.as_str() {
+            "presence" => {
+                let d: PresenceData = data(env)?;
+                Incoming::Presence {
+                    streamer: d.streamer,
+                }
+            }
+            "login" => {
+                let d: LoginData = data(env)?;
+                Incoming::Login {
+                    streamer: d.streamer,
+                    username: d.username,
+                    color: d.color.unwrap_or_default(),
+                    key: d.key,
+                }
+            }
+            "message" => {
+                let d: MessageData = data(env)?;
+                Incoming::Message { message: d.message }
+            }
+            "drawing" => {
+                let d: DrawingData = data(env)?;
+                Incoming::Drawing { src: d.src }
+            }
+            "get color" => Incoming::GetColor,
+            _ => {
+                return Err(FrameError::UnknownEvent(
+                    env.event.chars().take(40).collect(),
+                ))
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outgoing_frames_have_the_socketio_shape() {
+        let f = Outgoing::MessageReceived {
+            username: "bob".into(),
+            kind: ChatterType::Normal,
+            color: "#ff0000".into(),
+            message: "hi".into(),
+        };
+        let v: serde_json::Value = serde_json::from_str(&f.to_json()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"event": "message received", "data": {"username": "bob", "type": "normal", "color": "#ff0000", "message": "hi"}})
+        );
+        let v: serde_json::Value = serde_json::from_str(
+            &Outgoing::Connected(User {
+                username: "a".into(),
+                kind: ChatterType::Admin,
+                color: "#000000".into(),
+            })
+            .to_json(),
+        )
+        .unwrap();
+        assert_eq!(v["event"], "connected");
+        assert_eq!(v["data"]["type"], "admin");
+        let v: serde_json::Value = serde_json::from_str(
+            &Outgoing::LoginKeyRequired {
+                username: "X".into(),
+            }
+            .to_json(),
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"event": "login key required", "data": {"username": "X"}})
+        );
+    }
+
+    #[test]
+    fn incoming_frames() {
+        assert_eq!(
+            Incoming::parse(
+                r#"{"event":"login","data":{"streamer":"s","username":"u","color":"red"}}"#
+            ),
+            Ok(Incoming::Login {
+                streamer: "s".into(),
+                username: "u".into(),
+                color: "red".into(),
+                key: None
+            })
+        );
+        assert_eq!(
+            Incoming::parse(r#"{"event":"get color","data":{}}"#),
+            Ok(Incoming::GetColor)
+        );
+        assert_eq!(
+            Incoming::parse(r#"{"event":"get color"}"#),
+            Ok(Incoming::GetColor)
+        );
+        assert_eq!(
+            Incoming::parse(r#"{"event":"presence","data":{"streamer":"s"}}"#),
+            Ok(Incoming::Presence {
+                streamer: "s".into()
+            })
+        );
+    }
+
+    #[test]
+    fn bad_frames_are_errors() {
+        for bad in [
+            "",
+            "null",
+            "[]",
+            "{",
+            r#"{"data":{}}"#,
+            r#"{"event":5}"#,
+            "\u{0}",
+        ] {
+            assert_eq!(Incoming::parse(bad), Err(FrameError::Malformed), "{bad}");
+        }
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"nope","data":{}}"#),
+            Err(FrameError::UnknownEvent(_))
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"message","data":{"message":5}}"#),
+            Err(FrameError::BadData { .. })
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"message","data":"x"}"#),
+            Err(FrameError::BadData { .. })
+        ));
+        assert!(matches!(
+            Incoming::parse(r#"{"event":"login","data":{}}"#),
+            Err(FrameError::BadData { .. })
+        ));
+    }
+}

@@ -1,0 +1,197 @@
+//! Steps the end-to-end tests share: watching the page, chatting, waiting for offline, and
+//! crawling for the key.
+
+use crate::browser::{fetched_urls, js, text_of, wait_playing, VideoState};
+use crate::crawl::crawl;
+use crate::stack::Stack;
+use fantoccini::{Client, Locator};
+use std::time::{Duration, Instant};
+
+/// Opens the stream page and waits until its video plays (2 s of advancing clock, real size).
+pub async fn watch(stack: &Stack, c: &Client, streamer: &str) -> VideoState {
+    c.goto(&stack.site(&format!("/{streamer}/")))
+        .await
+        .expect("open the stream page");
+    // Room for every request of the run in the Resource Timing buffer (default 250).
+    js(
+        c,
+        "performance.setResourceTimingBufferSize(100000); return null;",
+    )
+    .await;
+    match wait_playing(c, 2.0, Duration::from_secs(30)).await {
+        Ok(v) => v,
+        Err(e) => panic!("{e}\n{}", stack.logs()),
+    }
+}
+
+/// Logs into the page's chat under `name`.
+pub async fn chat_login(c: &Client, name: &str) {
+    let input = c
+        .wait()
+        .at_most(Duration::from_secs(15))
+        .for_element(Locator::Css("#login-name"))
+        .await
+        .expect("chat login form");
+    input.send_keys(name).await.expect("type a nickname");
+    c.find(Locator::Css("#login-submit"))
+        .await
+        .expect("join button")
+        .click()
+        .await
+        .expect("join the chat");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let shown = js(
+            c,
+            "const f = document.getElementById('composer'); return !!f && !f.hidden;",
+        )
+        .await;
+        if shown.as_bool() == Some(true) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "chat login as {name} did not finish: {}",
+            text_of(c, "#chat").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Sends a chat line from page `from` and waits until page `to` shows it.
+pub async fn chat_roundtrip(from: &Client, to: &Client, message: &str) {
+    let input = from
+        .find(Locator::Css("#chat-input"))
+        .await
+        .expect("chat input");
+    input.send_keys(message).await.expect("type a message");
+    from.find(Locator::Css("#send-button"))
+        .await
+        .expect("send button")
+        .click()
+        .await
+        .expect("send the message");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if text_of(to, "#messages").await.contains(message) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "message {message:?} never reached the second browser; it shows: {}",
+            text_of(to, "#messages").await
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Whether the page says the stream is offline: the badge is off and the offline text shows.
+pub async fn page_offline(c: &Client) -> bool {
+    js(
+        c,
+        "const b = document.getElementById('live-badge');
+         const p = document.getElementById('player');
+         const t = document.getElementById('offline-text');
+         return !!b && b.dataset.live === 'false' && !!p && p.dataset.state === 'offline'
+                && !!t && t.offsetParent !== null && /currently offline/.test(t.textContent);",
+    )
+    .await
+    .as_bool()
+        == Some(true)
+}
+
+/// Waits until the page shows offline; the time it took.
+pub async fn wait_offline(c: &Client, limit: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if page_offline(c).await {
+            return Some(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    None
+}
+
+/// Crawls the public site from the streamer's pages, playlists, what the browsers fetched, and
+/// the names nginx-rtmp wrote (asked for under `/hls/` and `/internal-hls/`); asserts that the
+/// key shows nowhere and that no on-disk name is served publicly when it holds the key.
+pub async fn assert_no_key_anywhere(
+    stack: &Stack,
+    streamer: &str,
+    qualities: &[&str],
+    key: &str,
+    browsers: &[&Client],
+) {
+    let mut starts = vec![
+        stack.site("/"),
+        stack.site(&format!("/{streamer}/")),
+        stack.site(&format!("/{streamer}")),
+        stack.site(&format!("/{streamer}/info")),
+        stack.site(&format!("/{streamer}/playlist.m3u8")),
+        stack.site("/hls/"),
+        stack.site(&format!("/hls/{streamer}/")),
+        stack.site("/internal-hls/"),
+    ];
+    for q in qualities {
+        starts.push(stack.site(&format!("/{streamer}/playlist/{q}.m3u8")));
+    }
+    // Names nginx-rtmp wrote, asked for as they are: those holding the key are probes (checked
+    // below, never served), the others are crawled.
+    let files = stack.hls_files();
+    for f in files.iter().filter(|f| !f.contains(key)) {
+        starts.push(stack.site(&format!("/hls/{f}")));
+        starts.push(stack.site(&format!("/internal-hls/{f}")));
+    }
+    let mut from_browsers = 0;
+    for b in browsers {
+        for u in fetched_urls(b).await {
+            assert!(!u.contains(key), "a browser fetched {u}");
+            if u.starts_with(&stack.site("/")) {
+                starts.push(u);
+                from_browsers += 1;
+            }
+        }
+    }
+    let report = crawl(&stack.http, &starts, key, 2000).await;
+    assert!(
+        report.leaks.is_empty(),
+        "the key leaked: {:#?}\nfetched: {:#?}",
+        report.leaks,
+        report.fetched
+    );
+    // The crawl must have seen the real thing, not only error pages.
+    assert_eq!(
+        report.status_of(&format!("/{streamer}/playlist.m3u8")),
+        Some(200)
+    );
+    let segments = report.count_matching(|u| u.contains("/hls/") && u.ends_with(".ts"));
+    assert!(segments > 0, "no segment fetched: {:#?}", report.fetched);
+    if !browsers.is_empty() {
+        assert!(
+            from_browsers > 0,
+            "the browsers fetched nothing from the site"
+        );
+    }
+    // Files named after the key are never served under their own names, and nothing on disk
+    // is served from the internal location to a visitor.
+    for f in &files {
+        for prefix in ["/hls/", "/internal-hls/"] {
+            let r = stack
+                .http
+                .get(stack.site(&format!("{prefix}{f}")))
+                .send()
+                .await
+                .expect("probe an on-disk name");
+            let served = r.status().is_success();
+            assert!(
+                !served || (prefix == "/hls/" && !f.contains(key)),
+                "{prefix}<file {}> answered {}",
+                f.replace(key, "<key>"),
+                r.status()
+            );
+        }
+    }
+    for line in stack.serve_log().lines() {
+        assert!(!line.contains(key), "rsstreaming logged the key: {line}");
+    }
+}

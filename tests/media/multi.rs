@@ -1,0 +1,108 @@
+//! Several qualities: the exec-transcoding config (`infra/nginx/rtmp-multi.conf`) writes one
+//! rendition per configured quality, the page offers them, and each one plays.
+
+use crate::browser::{js, video};
+use crate::driver::{Driver, Size};
+use crate::env::{available, serial, Need};
+use crate::flow::{assert_no_key_anywhere, watch};
+use crate::layouts::new_key;
+use crate::stack::{Layout, Options, Stack, SOURCE_HEIGHT};
+use fantoccini::Client;
+use std::time::{Duration, Instant};
+
+/// The original (a copy) and one transcode; the test source is 640x360, so 480P is taller.
+const QUALITIES: &[&str] = &["Original", "480P"];
+
+/// Picks a quality in the page's picker and waits until the video plays at `height`.
+async fn play_quality(c: &Client, quality: &str, height: u64) {
+    let picked = js(
+        c,
+        &format!(
+            "const s = document.getElementById('quality');
+             if (!s) return 'no picker';
+             const o = Array.from(s.options).map(o => o.value);
+             if (!o.includes('{quality}')) return 'options: ' + o.join(',');
+             s.value = '{quality}';
+             s.dispatchEvent(new Event('change', {{bubbles: true}}));
+             return 'ok';"
+        ),
+    )
+    .await;
+    assert_eq!(picked.as_str(), Some("ok"), "picking {quality}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut at_height: Option<f64> = None;
+    loop {
+        let v = video(c).await.unwrap_or_default();
+        if v.height == height {
+            match at_height {
+                None => at_height = Some(v.time),
+                Some(t) if v.time > t + 1.5 => return,
+                Some(_) => {}
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{quality} did not play at height {height}: {v:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+#[tokio::test]
+async fn every_quality_is_offered_and_plays() {
+    if !available(Need::Browser) {
+        return;
+    }
+    let _one = serial().await;
+    let mut opts = Options::new(Layout::Multi, "redirect");
+    opts.qualities = QUALITIES;
+    let stack = Stack::start(opts).await;
+    let key = new_key();
+    stack.add_streamer("dave", &key);
+    let mut obs = stack.publish(&key);
+    if stack
+        .wait_live("dave", true, Duration::from_secs(15))
+        .await
+        .is_none()
+    {
+        panic!("not live: {}\n{}", obs.log(), stack.logs());
+    }
+    // Every rendition written under the public name.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !QUALITIES
+        .iter()
+        .all(|q| stack.hls_files().contains(&format!("dave_{q}.m3u8")))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "renditions: {:?}",
+            stack.hls_files()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(stack.hls_files().iter().all(|f| !f.contains(&key)));
+
+    // The master playlist names both.
+    let master = stack
+        .http
+        .get(stack.site("/dave/playlist.m3u8"))
+        .send()
+        .await
+        .expect("master playlist")
+        .text()
+        .await
+        .expect("master text");
+    for q in QUALITIES {
+        assert!(master.contains(q), "{q} missing from {master}");
+    }
+
+    let driver = Driver::start().await.expect("chromedriver");
+    let browser = driver.browser(Size::Desktop).await;
+    let c = &browser.client;
+    watch(&stack, c, "dave").await;
+    play_quality(c, "480P", 480).await;
+    play_quality(c, "Original", SOURCE_HEIGHT as u64).await;
+    assert_no_key_anywhere(&stack, "dave", QUALITIES, &key, &[c]).await;
+    obs.stop();
+    browser.close().await;
+}

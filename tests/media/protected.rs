@@ -1,0 +1,205 @@
+//! Password-protected streams protect their segments in production too: behind the real nginx
+//! site config, a segment is sent (by nginx, via X-Accel-Redirect) only after rsstreaming has
+//! checked the viewer's pass.
+
+use crate::driver::{Driver, Size};
+use crate::env::{available, serial, Need};
+use crate::flow::watch;
+use crate::layouts::new_key;
+use crate::stack::{Layout, Options, Stack};
+use fantoccini::Locator;
+use reqwest::StatusCode;
+use std::time::{Duration, Instant};
+
+async fn get(stack: &Stack, url: &str, cookie: Option<&str>) -> reqwest::Response {
+    let mut req = stack.http.get(url);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    req.send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+}
+
+#[tokio::test]
+async fn protected_stream_segments_need_the_pass_through_nginx() {
+    if !available(Need::Browser) {
+        return;
+    }
+    let _one = serial().await;
+    let stack = Stack::start(Options::new(Layout::Redirect, "redirect")).await;
+    let key = new_key();
+    stack.add_streamer("carol", &key);
+    stack.manage(&[
+        "streamer",
+        "password",
+        "--username",
+        "carol",
+        "--password",
+        "letmein",
+    ]);
+    let mut obs = stack.publish(&key);
+
+    // The publish hooks are nginx-rtmp's, reached on 127.0.0.1 directly: the site hides them,
+    // whatever a visitor claims in X-Forwarded-For.
+    for hook in ["/auth/on_publish", "/auth/on_publish_done"] {
+        let r = stack
+            .http
+            .post(stack.site(hook))
+            .header("x-forwarded-for", "127.0.0.1")
+            .form(&[("app", "live"), ("call", "publish"), ("name", key.as_str())])
+            .send()
+            .await
+            .expect("POST a hook through the site");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{hook} through the site");
+    }
+
+    // Without a pass: page, info and playlist refused.
+    for path in ["/carol/", "/carol/info", "/carol/playlist.m3u8"] {
+        let r = get(&stack, &stack.site(path), None).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    let wrong = stack
+        .http
+        .post(stack.site("/carol/password"))
+        .form(&[("streampass", "nope")])
+        .send()
+        .await
+        .expect("POST wrong password");
+    assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
+    let right = stack
+        .http
+        .post(stack.site("/carol/password"))
+        .form(&[("streampass", "letmein")])
+        .send()
+        .await
+        .expect("POST password");
+    assert!(right.status().is_redirection(), "{}", right.status());
+    let cookie = right
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .map(|v| v.split(';').next().unwrap_or("").to_string())
+        .collect::<Vec<_>>()
+        .join("; ");
+    assert!(!cookie.is_empty(), "no pass cookie");
+
+    // With it: the stream turns live and its segments come through.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let playlist = loop {
+        let r = get(&stack, &stack.site("/carol/playlist.m3u8"), Some(&cookie)).await;
+        if r.status() == StatusCode::OK {
+            let text = r.text().await.expect("playlist text");
+            if text.lines().any(|l| l.ends_with(".ts")) {
+                break text;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "never live: {}\n{}",
+            obs.log(),
+            stack.logs()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    };
+    let segment = playlist
+        .lines()
+        .rfind(|l| l.ends_with(".ts"))
+        .expect("a segment")
+        .to_string();
+    let segment_url = url::Url::parse(&stack.site("/carol/playlist.m3u8"))
+        .and_then(|b| b.join(&segment))
+        .expect("segment URL")
+        .to_string();
+    assert!(segment_url.contains("/hls/"), "{segment_url}");
+
+    let with = get(&stack, &segment_url, Some(&cookie)).await;
+    assert_eq!(with.status(), StatusCode::OK, "{segment_url}");
+    assert!(
+        with.headers().get("x-accel-redirect").is_none(),
+        "nginx passed X-Accel-Redirect on"
+    );
+    assert_eq!(with.headers()["content-type"], "video/mp2t");
+    let body = with.bytes().await.expect("segment body");
+    assert!(
+        body.len() > 1000 && body[0] == 0x47,
+        "not an MPEG-TS segment"
+    );
+
+    let without = get(&stack, &segment_url, None).await;
+    assert_eq!(
+        without.status(),
+        StatusCode::FORBIDDEN,
+        "a segment of a protected stream without the pass"
+    );
+    assert!(without.bytes().await.expect("body").len() < 1000);
+
+    // The file really came from nginx: rsstreaming itself answers with the hand-over only.
+    let direct = segment_url.replace(
+        &format!("127.0.0.1:{}", stack.site_port),
+        &format!("127.0.0.1:{}", stack.app_port),
+    );
+    let app = get(&stack, &direct, Some(&cookie)).await;
+    let accel = app
+        .headers()
+        .get("x-accel-redirect")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        accel.starts_with("/internal-hls/carol"),
+        "X-Accel-Redirect: {accel:?}"
+    );
+    // A visitor cannot take the internal location directly.
+    let internal = get(&stack, &stack.site(&accel), Some(&cookie)).await;
+    assert_eq!(internal.status(), StatusCode::NOT_FOUND);
+
+    // In the browser: the password page, then the stream plays.
+    let driver = Driver::start().await.expect("chromedriver");
+    let browser = driver.browser(Size::Desktop).await;
+    let c = &browser.client;
+    c.goto(&stack.site("/carol/")).await.expect("open page");
+    let field = c
+        .wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#streampass"))
+        .await
+        .expect("password form");
+    field.send_keys("letmein").await.expect("type the password");
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .expect("submit button")
+        .click()
+        .await
+        .expect("submit the password");
+    c.wait()
+        .at_most(Duration::from_secs(10))
+        .for_element(Locator::Css("#video"))
+        .await
+        .expect("the stream page after the password");
+    let v = watch(&stack, c, "carol").await;
+    assert!(v.width > 0 && v.height > 0);
+    assert_no_key_anywhere_with_pass(&stack, &key, c).await;
+    obs.stop();
+    browser.close().await;
+}
+
+/// The crawl without a pass sees only refusals; the browser (with the pass) fetched no key.
+async fn assert_no_key_anywhere_with_pass(stack: &Stack, key: &str, c: &fantoccini::Client) {
+    for u in crate::browser::fetched_urls(c).await {
+        assert!(!u.contains(key), "the browser fetched {u}");
+    }
+    let report = crate::crawl::crawl(
+        &stack.http,
+        &[
+            stack.site("/"),
+            stack.site("/carol/"),
+            stack.site("/carol/playlist.m3u8"),
+        ],
+        key,
+        200,
+    )
+    .await;
+    assert!(report.leaks.is_empty(), "{:?}", report.leaks);
+}
