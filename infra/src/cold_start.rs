@@ -7,7 +7,7 @@ use crate::caller::ProxyHops;
 use crate::function::Function;
 use anyhow::Context as _;
 use rsstreaming_handlers::{Ctx, Route};
-use rsstreaming_shared::state::{MemoryState, SharedState};
+use rsstreaming_shared::state::SharedState;
 use rsstreaming_shared::{Config, Store};
 use std::sync::Arc;
 
@@ -65,13 +65,18 @@ pub async fn connect(config: Config) -> anyhow::Result<Ctx> {
     })
 }
 
+/// Redis when configured (the only way the gateway hears what a function announces);
+/// otherwise in-function state, which is fine for functions that never announce (hooks,
+/// playlists) and is called out in the log for the rest.
 async fn shared_state(config: &Config) -> anyhow::Result<Arc<dyn SharedState>> {
-    if config.redis.is_some() {
-        anyhow::bail!("RSSTREAMING_REDIS_URL is set but this build has no Redis state backend yet");
+    if config.redis.is_none() {
+        tracing::warn!(
+            "no RSSTREAMING_REDIS_URL: viewer counts, chat members and API messages stay inside \
+             this function instance and never reach the chat gateway"
+        );
     }
-    tracing::warn!(
-        "no RSSTREAMING_REDIS_URL: viewer counts, chat members and API messages stay inside this \
-         function instance and never reach the chat gateway"
-    );
-    Ok(Arc::new(MemoryState::new()))
+    let handles = rsstreaming_shared::state::connect(config)
+        .await
+        .context("connecting to Redis (RSSTREAMING_REDIS_URL)")?;
+    Ok(handles.shared)
 }

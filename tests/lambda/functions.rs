@@ -142,3 +142,66 @@ fn a_misconfigured_function_stops_with_one_clear_line() {
         assert!(!err.contains("panicked"), "{err}");
     }
 }
+
+/// The deployment's split in one test: a chatter on the gateway, a message posted through the
+/// API function, presence counted by the gateway and reported by the info functions — all
+/// through MariaDB and Redis, the only things the processes share.
+#[tokio::test]
+async fn api_functions_and_the_gateway_share_one_chat_over_redis() {
+    use crate::chat_client::Chat;
+    use serde_json::json;
+    const KEY: &str = "fn-K3y-chat-test";
+    let redis = crate::state::redis_url();
+    if tokio::net::TcpStream::connect(redis.trim_start_matches("redis://"))
+        .await
+        .is_err()
+    {
+        assert!(!crate::common::strict(), "Redis required under CI=true");
+        eprintln!("skipping: Redis unreachable");
+        return;
+    }
+    let yaml = format!(
+        "redis:\n  url: \"{redis}\"\n  prefix: \"{}\"\n",
+        crate::state::unique_prefix()
+    );
+    let site = Site::start(production_db().await, &yaml, &[], &[("bob", KEY)]).await;
+    let (mut viewer, _) = Chat::login(&site.server.base, "bob", "viewer").await;
+    viewer.send("presence", json!({"streamer": "bob"})).await;
+
+    let r = site
+        .http
+        .post(site.url("/api/messages"))
+        .basic_auth("bob", Some(KEY))
+        .json(&json!({"message": "hello from a function"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let line = viewer
+        .expect_line("message received", "hello from a function")
+        .await;
+    assert_eq!(line["username"], "bob");
+
+    let info: serde_json::Value = site
+        .http
+        .get(site.url("/api/info"))
+        .basic_auth("bob", Some(KEY))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["members"], json!(["viewer"]), "{info}");
+    if site.server.is_lambda() {
+        let started = site.server.started_functions();
+        for f in ["api_get_info", "api_post_message"] {
+            assert!(started.iter().any(|s| s == f), "{f} not in {started:?}");
+        }
+        let log = site.server.function_log("api_post_message");
+        assert!(
+            !log.contains("RSSTREAMING_REDIS_URL"),
+            "Redis configured:\n{log}"
+        );
+    }
+}

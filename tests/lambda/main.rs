@@ -15,7 +15,26 @@ mod common {
 
 mod stack;
 
+#[path = "../suite/chat_client.rs"]
+mod chat_client;
+/// `png_url` serves the chat suite, not these tests.
+#[allow(dead_code)]
+#[path = "../suite/chat_cluster.rs"]
+mod chat_cluster;
 mod functions;
+
+/// The two helpers `chat_cluster` takes from the suite's state module (whose own conformance
+/// tests need no function deployment, so they are not repeated here).
+mod state {
+    pub fn redis_url() -> String {
+        std::env::var("RSSTREAMING_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+    }
+
+    pub fn unique_prefix() -> String {
+        format!("rstest{:016x}", rand::random::<u64>())
+    }
+}
+
 #[path = "../suite/http.rs"]
 mod http;
 #[path = "../suite/http_api.rs"]

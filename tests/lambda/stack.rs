@@ -88,7 +88,7 @@ struct ApiThread {
 }
 
 impl ApiThread {
-    fn start(router: Arc<ApiRouter>, functions: Arc<Functions>, emulator_port: u16) -> (Self, u16) {
+    fn start(router: Arc<ApiRouter>, functions: Arc<Functions>, ports: Ports) -> (Self, u16) {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         listener.set_nonblocking(true).expect("nonblocking");
@@ -102,7 +102,7 @@ impl ApiThread {
             rt.block_on(async move {
                 let listener = TcpListener::from_std(listener).expect("listener");
                 tokio::select! {
-                    () = serve_api(listener, router, functions, emulator_port) => {}
+                    () = serve_api(listener, router, functions, ports) => {}
                     _ = stopped => {}
                 }
             });
@@ -181,7 +181,11 @@ impl TestServer {
             running: Mutex::new(HashMap::new()),
         });
         let router = Arc::new(ApiRouter::new(&table).expect("route table"));
-        let (proxy, port) = ApiThread::start(router, functions.clone(), emulator_port);
+        let ports = Ports {
+            emulator: emulator_port,
+            gateway: gateway.port,
+        };
+        let (proxy, port) = ApiThread::start(router, functions.clone(), ports);
         let server = Self {
             base: format!("http://127.0.0.1:{port}"),
             port,
@@ -429,14 +433,22 @@ impl Functions {
     }
 }
 
-/// The stand-in HTTP API: routes each request as the template's routes do and invokes the
-/// function through the emulator's function URL, joining repeated request headers with commas
-/// as API Gateway does for payload format 2.0.
+/// Where the stand-in API sends what it does not run itself.
+#[derive(Clone, Copy)]
+struct Ports {
+    emulator: u16,
+    gateway: u16,
+}
+
+/// The stand-in for the deployment's front door: `/ws` goes to the gateway (CloudFront's `/ws`
+/// behaviour to the load balancer), everything else is routed as the template's HTTP API
+/// routes do and invokes the function through the emulator's function URL, repeated request
+/// headers joined with commas as API Gateway does for payload format 2.0.
 async fn serve_api(
     listener: TcpListener,
     router: Arc<ApiRouter>,
     functions: Arc<Functions>,
-    emulator_port: u16,
+    ports: Ports,
 ) {
     loop {
         let Ok((stream, _)) = listener.accept().await else {
@@ -449,15 +461,69 @@ async fn serve_api(
                 let router = router.clone();
                 let functions = functions.clone();
                 async move {
-                    Ok::<_, std::convert::Infallible>(
-                        invoke(req, &router, &functions, emulator_port).await,
-                    )
+                    let resp = if req.uri().path() == "/ws" {
+                        websocket(req, ports.gateway).await
+                    } else {
+                        invoke(req, &router, &functions, ports.emulator).await
+                    };
+                    Ok::<_, std::convert::Infallible>(resp)
                 }
             });
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
+                .with_upgrades()
                 .await;
         });
+    }
+}
+
+/// Passes a WebSocket upgrade through to the gateway and then copies bytes both ways.
+async fn websocket(
+    mut req: Request<hyper::body::Incoming>,
+    gateway_port: u16,
+) -> Response<Full<Bytes>> {
+    let client_upgrade = hyper::upgrade::on(&mut req);
+    let (parts, _) = req.into_parts();
+    let mut forward = Request::builder().method(parts.method).uri(parts.uri);
+    for (k, v) in &parts.headers {
+        forward = forward.header(k, v);
+    }
+    let forward = forward.body(Full::new(Bytes::new())).expect("request");
+    let result = async {
+        let stream = tokio::net::TcpStream::connect(("127.0.0.1", gateway_port)).await?;
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(conn.with_upgrades());
+        let mut resp = sender.send_request(forward).await?;
+        let upgraded = if resp.status() == StatusCode::SWITCHING_PROTOCOLS {
+            Some(hyper::upgrade::on(&mut resp))
+        } else {
+            None
+        };
+        Ok::<_, Box<dyn std::error::Error + Send + Sync>>((resp, upgraded))
+    };
+    match result.await {
+        Ok((resp, Some(gateway_upgrade))) => {
+            tokio::spawn(async move {
+                if let (Ok(client), Ok(gateway)) = (client_upgrade.await, gateway_upgrade.await) {
+                    let mut client = TokioIo::new(client);
+                    let mut gateway = TokioIo::new(gateway);
+                    let _ = tokio::io::copy_bidirectional(&mut client, &mut gateway).await;
+                }
+            });
+            let (parts, _) = resp.into_parts();
+            Response::from_parts(parts, Full::new(Bytes::new()))
+        }
+        Ok((resp, None)) => {
+            let (parts, body) = resp.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map(|b| b.to_bytes())
+                .unwrap_or_default();
+            Response::from_parts(parts, Full::new(body))
+        }
+        Err(e) => text(StatusCode::BAD_GATEWAY, format!("gateway: {e}")),
     }
 }
 
