@@ -7,8 +7,8 @@ const PAPER = '#ffffff';
 const COLORS = ['#000000', '#e5484d', '#f76b15', '#f5d90a', '#2e9e5b', '#3e7bfa', '#8e4ec6', '#8d5524', '#ffffff'];
 const SIZES = [
   { label: 'Thin', width: 2 },
-  { label: 'Medium', width: 5 },
-  { label: 'Thick', width: 10 },
+  { label: 'Medium', width: 4 },
+  { label: 'Thick', width: 9 },
 ];
 
 export class DrawPanel {
@@ -47,7 +47,12 @@ export class DrawPanel {
     this.canvas.addEventListener('pointermove', (e) => this.move(e));
     this.canvas.addEventListener('pointerup', (e) => this.up(e));
     this.canvas.addEventListener('pointercancel', (e) => this.up(e));
-    this.setSize(0);
+    // A finger on the canvas draws; it must not also start a scroll or fling gesture (which
+    // would swallow the next tap, e.g. on Send).
+    for (const type of ['touchstart', 'touchmove']) {
+      this.canvas.addEventListener(type, (e) => e.preventDefault(), { passive: false });
+    }
+    this.setSize(1);
     this.clear();
   }
 
