@@ -19,4 +19,5 @@ mod chat;
 mod moderation;
 mod proxy;
 mod reconnect;
+mod settings;
 mod typing;

@@ -131,6 +131,35 @@ async fn streamer_logs_in_with_the_key_then_mutes_and_renames_a_viewer() {
             .await,
         "nicename"
     );
+    // A viewer password set from the chat sends the other viewers to the password page; the
+    // streamer stays.
+    amy.say("/password hunter2").await;
+    amy.wait_line(".line-server", "hunter2").await;
+    troll
+        .wait_until(
+            "document.querySelector('form.password-card') !== null",
+            "the password page",
+        )
+        .await;
+    troll
+        .type_into("#streampass", &format!("hunter2{}", Key::Enter))
+        .await;
+    troll
+        .wait_until(
+            "document.getElementById('player') !== null",
+            "the stream page again",
+        )
+        .await;
+    // The streamer stays, and their page holds a pass now: its own requests still work.
+    assert_eq!(
+        amy.eval("document.getElementById('player') !== null").await,
+        true
+    );
+    assert_eq!(
+        amy.exec("return (await fetch('/amy/info')).status;", vec![])
+            .await,
+        200
+    );
     amy.close().await;
     troll.close().await;
 }
