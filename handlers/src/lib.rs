@@ -1,8 +1,34 @@
 //! The stateless HTTP handlers of rsstreaming and the route table.
 //!
 //! Each handler is an `async fn` of the shared clients ([`Ctx`]), the request (body already
-//! read) and its path parameters, returning a response. None keeps anything between calls:
-//! what must last lives in the store or the shared state.
+//! read, at most 64 KiB) and its path parameters (percent-decoded), returning a response. None
+//! keeps anything between calls: what must last lives in the store or the shared state. The
+//! only things built once are compiled-in assets (the template environment over the embedded
+//! templates), never data. The transport puts a [`Caller`] into the request's extensions.
+//!
+//! Choices the SPEC leaves open, made here:
+//! - Public media URLs are `/{room}/playlist.m3u8`, `/{room}/playlist/{quality}.m3u8` and
+//!   segments `/hls/{room}/{N}.ts` or `/hls/{room}/{quality}/{N}.ts`; a request for any other
+//!   name under `/hls/` (in particular one holding a key) is 404, except that in `redirect`
+//!   mode nginx's own names (`/hls/<room>.m3u8`, `/hls/<room>-N.ts`), which hold no key
+//!   there, are served too. With qualities configured,
+//!   `/{room}/playlist.m3u8` is a master playlist of the live qualities (bandwidth estimated
+//!   from each one's newest segment), so players can switch on their own.
+//! - Viewer-password protection covers the page, info, playlists and segments; the pass is the
+//!   `pass_{room}` cookie (HMAC bound to the streamer and its current password; one day).
+//! - `on_publish` answers only `publish.allow` callers, spends a budget of 10 attempts per
+//!   minute per RTMP client address, and treats relays (`<key>_<quality>`, and in redirect mode
+//!   `<room>[_<quality>]` from an allowed address) as accepted non-events: see the publish
+//!   module documentation (`publish.rs`).
+//! - The API answers 401 (with `WWW-Authenticate`) to missing or wrong credentials and 429
+//!   after 20 failed logins per minute from one address; bodies must be JSON objects, unknown
+//!   fields are refused (400). `POST /api/messages` answers the recorded line
+//!   `{"type","timestamp","name"?,"message"}`; `PATCH /api/info` with `"description": null`
+//!   clears it, `"streampass": null` or `""` removes the password.
+//! - Events recorded here: `stream_start`/`stream_stop` (meta `username`, `app`, `addr`),
+//!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` (meta
+//!   `username`, `description` or `active`, `via: "api"`), and API chat lines. Never a key or a
+//!   viewer password.
 
 mod access;
 mod api;

@@ -1,1 +1,68 @@
-//! Cloud deployment adapter (filled by the Lambda work).
+//! Cloud deployment of rsstreaming: any handler of the route table run as its own AWS Lambda
+//! function behind an API Gateway HTTP API (payload format 2.0) or a Lambda function URL.
+//!
+//! One binary serves every function; `RSSTREAMING_FUNCTION` (a route name, or a comma list for a
+//! small group) selects which routes an instance answers, and `RSSTREAMING_*` settings configure
+//! it exactly as they override `config.yaml` for `rsstreaming serve`. The handlers are the same
+//! functions the local dispatcher calls; this crate only translates events (see [`event`]) and
+//! establishes the caller (see [`caller`]).
+
+pub mod api;
+pub mod caller;
+pub mod cold_start;
+pub mod event;
+pub mod function;
+#[cfg(test)]
+mod testing;
+
+pub use api::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
+pub use caller::ProxyHops;
+pub use cold_start::{Instance, FUNCTION_VAR};
+pub use function::Function;
+
+use std::sync::Arc;
+
+/// Logs for CloudWatch: plain lines without colour or timestamps (CloudWatch adds its own),
+/// `RUST_LOG` or `info` by default.
+pub fn init_tracing() {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,lambda_runtime=warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .without_time()
+        .try_init();
+}
+
+/// The variables the Lambda runtime client insists on; checked first so a missing one is one
+/// clear line instead of a panic inside the runtime.
+pub const RUNTIME_VARS: &[&str] = &[
+    "AWS_LAMBDA_RUNTIME_API",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+];
+
+/// The first runtime variable that is missing, if any.
+pub fn missing_runtime_var() -> Option<&'static str> {
+    RUNTIME_VARS
+        .iter()
+        .copied()
+        .find(|v| std::env::var_os(v).is_none())
+}
+
+/// Serves Lambda events with `instance` until the runtime stops the process.
+pub async fn run(instance: Instance) -> Result<(), lambda_http::Error> {
+    let instance = Arc::new(instance);
+    lambda_http::run(lambda_http::service_fn(move |req: lambda_http::Request| {
+        let instance = Arc::clone(&instance);
+        async move {
+            let req = event::handler_request(req, instance.hops);
+            let resp = instance.function.call(instance.ctx.clone(), req).await;
+            Ok::<_, std::convert::Infallible>(event::lambda_response(resp))
+        }
+    }))
+    .await
+}

@@ -11,5 +11,13 @@ mod common;
 mod driver;
 mod site;
 
+mod page;
 mod pages;
 mod player;
+
+mod chat;
+mod moderation;
+mod proxy;
+mod reconnect;
+mod settings;
+mod typing;

@@ -201,10 +201,10 @@ async fn password_page_refuses_a_wrong_password_then_shows_the_stream() {
     b.close().await;
 }
 
-/// Screenshots of the stream page, live, at phone and desktop sizes, for people to look at:
-/// `target/screenshots/stream-{desktop,phone}.png`.
+/// Screenshots for people to look at, in `target/screenshots/`: the stream page (live, with a
+/// chat going on), the front page and the password page, at phone and desktop sizes.
 #[tokio::test]
-async fn stream_page_screenshots_at_phone_and_desktop_sizes() {
+async fn screenshots_at_phone_and_desktop_sizes() {
     let Some(driver) = Driver::start().await else {
         return;
     };
@@ -220,16 +220,72 @@ async fn stream_page_screenshots_at_phone_and_desktop_sizes() {
                 "--description",
                 "Building a streaming site in Rust — ask me anything! https://example.com/rs",
             ],
+            &[
+                "streamer",
+                "add",
+                "--username",
+                "bob_the_builder",
+                "--key",
+                "bobkey",
+            ],
+            &[
+                "streamer",
+                "password",
+                "--username",
+                "bob_the_builder",
+                "--password",
+                "pw",
+            ],
+            &[
+                "streamer",
+                "add",
+                "--username",
+                "carol",
+                "--key",
+                "carolkey",
+            ],
+            &[
+                "emote",
+                "add",
+                "--alias",
+                "party",
+                "--uri",
+                "/static/favicon.svg",
+            ],
         ],
     )
     .await;
     let live = site.publish("amykey");
-    for (size, name) in [
-        (Size::Desktop, "stream-desktop"),
-        (Size::Phone, "stream-phone"),
-    ] {
+    std::fs::write(site.hls_dir().join("bobkey.m3u8"), PLAYLIST).unwrap();
+
+    let host = driver.browser(Size::Desktop).await;
+    host.goto(&site.url("/amy/")).await;
+    host.start_login("Amy", 0).await;
+    host.type_into("#key-input", &format!("amykey{}", Key::Enter))
+        .await;
+    host.wait_until(
+        "!document.getElementById('composer').hidden",
+        "the streamer joined",
+    )
+    .await;
+    let chatter = driver.browser(Size::Desktop).await;
+    chatter.goto(&site.url("/amy/")).await;
+    chatter.join("sam", 5).await;
+
+    for (size, name, color) in [(Size::Desktop, "desktop", 8), (Size::Phone, "phone", 2)] {
         let b = driver.browser(size).await;
         b.goto(&site.url("/amy/")).await;
+        b.join(&format!("viewer_{name}"), color).await;
+        host.say("welcome everyone :wave: the stream starts now")
+            .await;
+        chatter.say("hype :party: :party:").await;
+        chatter.say("/me grabs popcorn :popcorn:").await;
+        host.say(&format!(
+            "hi @viewer_{name}! check https://example.com/docs"
+        ))
+        .await;
+        b.wait_line(".line-message", "check https://example.com/docs")
+            .await;
         if live.is_some() {
             b.wait_until(
                 "document.getElementById('player').dataset.state === 'playing'",
@@ -245,8 +301,53 @@ async fn stream_page_screenshots_at_phone_and_desktop_sizes() {
             overflow.as_i64().unwrap() <= 0,
             "{name}: page is wider than the window"
         );
-        b.screenshot(&screenshot_dir().join(format!("{name}.png")))
+        b.screenshot(&screenshot_dir().join(format!("stream-{name}.png")))
+            .await;
+        // The typing helpers and pictochat, open.
+        b.click("#emoji-button").await;
+        b.wait_until(
+            "document.querySelectorAll('#emoji-picker [role=option]').length > 20",
+            "the picker",
+        )
+        .await;
+        b.screenshot(&screenshot_dir().join(format!("emoji-picker-{name}.png")))
+            .await;
+        b.type_into(".emoji-search", &Key::Escape).await;
+        b.click("#draw-button").await;
+        b.screenshot(&screenshot_dir().join(format!("draw-{name}.png")))
+            .await;
+        b.click("#draw-cancel").await;
+        b.type_into("#chat-input", ":sm").await;
+        b.wait_until(
+            "!document.getElementById('typeahead').hidden",
+            "suggestions",
+        )
+        .await;
+        b.screenshot(&screenshot_dir().join(format!("typeahead-{name}.png")))
+            .await;
+        b.type_into("#chat-input", &Key::Escape).await;
+        b.find("#chat-input").await.clear().await.unwrap();
+        b.say("/theme light").await;
+        b.wait_until(
+            "document.documentElement.dataset.theme === 'light'",
+            "the light theme",
+        )
+        .await;
+        b.screenshot(&screenshot_dir().join(format!("stream-light-{name}.png")))
+            .await;
+
+        b.goto(&site.url("/")).await;
+        b.screenshot(&screenshot_dir().join(format!("front-{name}.png")))
+            .await;
+        b.goto(&site.url("/bob_the_builder/")).await;
+        b.type_into("#streampass", &format!("nope{}", Key::Enter))
+            .await;
+        b.wait_until("document.querySelector('[role=alert]')", "the error")
+            .await;
+        b.screenshot(&screenshot_dir().join(format!("password-{name}.png")))
             .await;
         b.close().await;
     }
+    host.close().await;
+    chatter.close().await;
 }

@@ -40,6 +40,20 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
     ]);
     let mut obs = stack.publish(&key);
 
+    // The publish hooks are nginx-rtmp's, reached on 127.0.0.1 directly: the site hides them,
+    // whatever a visitor claims in X-Forwarded-For.
+    for hook in ["/auth/on_publish", "/auth/on_publish_done"] {
+        let r = stack
+            .http
+            .post(stack.site(hook))
+            .header("x-forwarded-for", "127.0.0.1")
+            .form(&[("app", "live"), ("call", "publish"), ("name", key.as_str())])
+            .send()
+            .await
+            .expect("POST a hook through the site");
+        assert_eq!(r.status(), StatusCode::NOT_FOUND, "{hook} through the site");
+    }
+
     // Without a pass: page, info and playlist refused.
     for path in ["/carol/", "/carol/info", "/carol/playlist.m3u8"] {
         let r = get(&stack, &stack.site(path), None).await;

@@ -4,13 +4,14 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod chat;
+mod chat_client;
+mod chat_cluster;
 mod cli;
 mod http;
 mod http_api;
 mod http_hls;
+mod http_live;
 mod http_publish;
-mod store;
 mod state;
-mod chat;
-mod chat_client;
-mod chat_cluster;
+mod store;

@@ -360,8 +360,21 @@ export class Chat {
   }
 
   onPasswordSet({ password }) {
-    if (password) this.addNotice('server', `The viewer password is now “${password}”.`);
-    else this.addNotice('server', 'The viewer password was removed.');
+    if (password) {
+      this.addNotice('server', `The viewer password is now “${password}”.`);
+      // The streamer's own page needs the pass too (for /info, playlists and segments): get
+      // the cookie the way the password form would, without leaving the page.
+      const body = new URLSearchParams({ streampass: password });
+      fetch(`/${encodeURIComponent(this.config.room)}/password`, { method: 'POST', body, redirect: 'manual' }).catch(
+        () => {},
+      );
+    } else {
+      this.addNotice('server', 'The viewer password was removed.');
+    }
+  }
+
+  get isAdmin() {
+    return this.me?.type === 'admin';
   }
 
   onPasswordActivated({ username }) {

@@ -154,7 +154,7 @@ export class EmojiPicker {
       }
     }
     this.renderTabs();
-    this.showCategory(this.emotes.size > 0 ? 'custom' : this.data.categories[0].name);
+    this.showCategory(this.data.categories[0].name);
   }
 
   close(returnFocus = true) {

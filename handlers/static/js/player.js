@@ -52,7 +52,9 @@ export class Player {
     this.video.muted = volume.muted === true;
     this.video.addEventListener('volumechange', () => {
       if (!this.video.muted) this.setAutoMuted(false);
-      if (!this.autoMuted) save('player.volume', { volume: this.video.volume, muted: this.video.muted });
+      // A mute forced by the autoplay policy is not the viewer's choice: keep their own.
+      const muted = this.autoMuted ? load('player.volume', {}).muted === true : this.video.muted;
+      save('player.volume', { volume: this.video.volume, muted });
     });
     this.video.addEventListener('playing', () => {
       if (this.live) this.setState('playing');

@@ -44,8 +44,9 @@ pollInfo(config.room, {
     player.setLive(live);
   },
   onForbidden() {
-    // The streamer set a viewer password meanwhile: the reload shows the password page.
-    window.location.reload();
+    // The streamer set a viewer password meanwhile: the reload shows the password page (not
+    // to the streamer, whose page fetches its pass by itself).
+    if (!window.rsChat?.isAdmin) window.location.reload();
   },
 });
 

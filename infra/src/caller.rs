@@ -1,0 +1,245 @@
+//! Who called: the client address, scheme and host a handler sees in `Caller`, established from
+//! the Lambda event.
+//!
+//! Trust model — the same rule as `rsstreaming serve --nginx-proxy N`, with the platform in the
+//! place of the TCP peer. API Gateway (HTTP API) and Lambda function URLs terminate the client's
+//! connection themselves and write its address into `requestContext.http.sourceIp`, which a
+//! client cannot forge; they append that address to `X-Forwarded-For` and add their own
+//! `X-Forwarded-Proto` (always `https`), keeping whatever the client sent in front. So:
+//!
+//! - the platform's own entries are recognised (the last `X-Forwarded-For` value equals
+//!   `sourceIp`) and set aside: the peer is `sourceIp`, the peer's scheme is the platform's
+//!   `X-Forwarded-Proto`. Where nothing was appended (the local emulator) the peer's scheme is
+//!   `http`, as for the dispatcher's plain TCP peer;
+//! - with `RSSTREAMING_PROXY_HOPS` unset or `0` (the API is called directly: browsers, the
+//!   nginx-rtmp host calling `on_publish`), that peer is the caller and every forwarded header
+//!   the client sent is ignored;
+//! - with `N > 0` (N trusted proxies such as CloudFront in front of the API), the caller is
+//!   the N-th value from the right of what is left of `X-Forwarded-For`/`-Proto`/`-Host` — what
+//!   the outermost trusted proxy reported. Values further left were written by the client and
+//!   are never used; with fewer than N values the peer stands, as nothing trustworthy is there.
+//!
+//! With no `requestContext` at all (never on AWS) the address is `0.0.0.0`, which no
+//! allow-list holds, so nothing is granted on a guess.
+
+use http::HeaderMap;
+use rsstreaming_handlers::Caller;
+use std::net::{IpAddr, Ipv4Addr};
+
+/// How many proxies in front of the API are trusted to report the client's address.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ProxyHops(pub usize);
+
+impl ProxyHops {
+    /// The environment variable that sets it.
+    pub const VAR: &'static str = "RSSTREAMING_PROXY_HOPS";
+
+    /// Reads `RSSTREAMING_PROXY_HOPS` (absent = 0).
+    pub fn from_env() -> Result<Self, String> {
+        Self::parse(std::env::var(Self::VAR).ok().as_deref())
+    }
+
+    /// Parses the variable's value (absent or blank = 0).
+    pub fn parse(value: Option<&str>) -> Result<Self, String> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(Self(0)),
+            Some(v) => v
+                .parse()
+                .map(Self)
+                .map_err(|_| format!("{}: `{v}` is not a number of proxy hops", Self::VAR)),
+        }
+    }
+}
+
+/// What the platform recorded about the connection (from `requestContext`).
+#[derive(Debug, Clone, Default)]
+pub struct Platform<'a> {
+    pub source_ip: Option<&'a str>,
+    pub domain_name: Option<&'a str>,
+}
+
+/// The caller of one request, under the trust model above.
+pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> Caller {
+    let peer = platform
+        .source_ip
+        .and_then(parse_ip)
+        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let mut forwarded_for = list(headers, "x-forwarded-for");
+    let mut forwarded_proto = list(headers, "x-forwarded-proto");
+    let platform_appended = forwarded_for
+        .last()
+        .and_then(|v| parse_ip(v))
+        .is_some_and(|ip| ip == peer);
+    let peer_scheme = if platform_appended {
+        forwarded_for.pop();
+        forwarded_proto.pop().unwrap_or_else(|| "https".into())
+    } else {
+        "http".into()
+    };
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .or_else(|| platform.domain_name.map(str::to_string))
+        .filter(|h| !h.is_empty());
+    let scheme_of = |s: String| {
+        let s = s.to_ascii_lowercase();
+        (s == "http" || s == "https").then_some(s)
+    };
+    if hops.0 == 0 {
+        return Caller {
+            addr: peer,
+            scheme: scheme_of(peer_scheme).unwrap_or_else(|| "http".into()),
+            host,
+        };
+    }
+    let nth = |values: Vec<String>| -> Option<String> {
+        let i = values.len().checked_sub(hops.0)?;
+        Some(values[i].clone()).filter(|v| !v.is_empty())
+    };
+    let addr = nth(forwarded_for)
+        .and_then(|v| parse_ip(&v))
+        .unwrap_or(peer);
+    let scheme = nth(forwarded_proto)
+        .and_then(scheme_of)
+        .or_else(|| scheme_of(peer_scheme))
+        .unwrap_or_else(|| "http".into());
+    let host = nth(list(headers, "x-forwarded-host")).or(host);
+    Caller { addr, scheme, host }
+}
+
+/// Every comma-separated value of every occurrence of a header, trimmed, in order.
+fn list(headers: &HeaderMap, name: &str) -> Vec<String> {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// `1.2.3.4`, `::1`, `1.2.3.4:80` or `[::1]:80`, IPv4-mapped IPv6 shown as IPv4.
+fn parse_ip(text: &str) -> Option<IpAddr> {
+    let t = text.trim();
+    t.parse::<IpAddr>()
+        .or_else(|_| t.parse::<std::net::SocketAddr>().map(|s| s.ip()))
+        .ok()
+        .map(|ip| ip.to_canonical())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        h
+    }
+
+    fn platform(ip: &'static str) -> Platform<'static> {
+        Platform {
+            source_ip: Some(ip),
+            domain_name: Some("abc.execute-api.eu-west-1.amazonaws.com"),
+        }
+    }
+
+    #[test]
+    fn without_hops_the_platform_peer_wins_over_anything_the_client_sent() {
+        // AWS: the client forged one entry, API Gateway appended the source address.
+        let h = headers(&[
+            ("x-forwarded-for", "127.0.0.1, 203.0.113.9"),
+            ("x-forwarded-proto", "http, https"),
+            ("x-forwarded-host", "evil.example"),
+            ("host", "stream.example"),
+        ]);
+        let c = caller(&h, &platform("203.0.113.9"), ProxyHops(0));
+        assert_eq!(c.addr, "203.0.113.9".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "https");
+        assert_eq!(c.host.as_deref(), Some("stream.example"));
+        // The local emulator appends nothing: forged headers are ignored, the scheme is http.
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(0));
+        assert_eq!(c.addr, "127.0.0.1".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "http");
+        assert_eq!(
+            c.host.as_deref(),
+            Some("abc.execute-api.eu-west-1.amazonaws.com")
+        );
+    }
+
+    #[test]
+    fn with_hops_what_the_outermost_trusted_proxy_reported_is_used() {
+        // Client forged 10.0.0.1; CloudFront saw 198.51.100.7; API Gateway saw the edge.
+        let h = headers(&[
+            ("x-forwarded-for", "10.0.0.1, 198.51.100.7, 130.176.0.1"),
+            ("x-forwarded-proto", "https"),
+            ("x-forwarded-host", "forged.example, stream.example"),
+        ]);
+        let c = caller(&h, &platform("130.176.0.1"), ProxyHops(1));
+        assert_eq!(c.addr, "198.51.100.7".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "https");
+        assert_eq!(c.host.as_deref(), Some("stream.example"));
+        // The emulator (nothing appended) gives the dispatcher's answer for the same headers.
+        let h = headers(&[
+            ("x-forwarded-for", "6.6.6.6, 198.51.100.1"),
+            ("x-forwarded-proto", "https"),
+        ]);
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(1));
+        assert_eq!(c.addr, "198.51.100.1".parse::<IpAddr>().unwrap());
+        assert_eq!(c.scheme, "https");
+        assert_eq!(
+            caller(&h, &platform("127.0.0.1"), ProxyHops(2))
+                .addr
+                .to_string(),
+            "6.6.6.6"
+        );
+        // Fewer values than hops: the peer stands.
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(3));
+        assert_eq!(
+            (c.addr.to_string(), c.scheme.as_str()),
+            ("127.0.0.1".into(), "http")
+        );
+        let h = headers(&[("x-forwarded-for", "garbage")]);
+        assert_eq!(
+            caller(&h, &platform("127.0.0.1"), ProxyHops(1))
+                .addr
+                .to_string(),
+            "127.0.0.1"
+        );
+    }
+
+    #[test]
+    fn missing_or_bogus_context_grants_nothing() {
+        let h = headers(&[("x-forwarded-proto", "gopher")]);
+        let c = caller(&h, &Platform::default(), ProxyHops(0));
+        assert!(c.addr.is_unspecified());
+        assert_eq!(c.scheme, "http");
+        assert_eq!(c.host, None);
+        let c = caller(&h, &platform("not an ip"), ProxyHops(1));
+        assert!(c.addr.is_unspecified());
+        assert_eq!(c.scheme, "http");
+    }
+
+    #[test]
+    fn hop_counts_and_bracketed_addresses_parse() {
+        assert_eq!(ProxyHops::parse(None), Ok(ProxyHops(0)));
+        assert_eq!(ProxyHops::parse(Some(" ")), Ok(ProxyHops(0)));
+        assert_eq!(ProxyHops::parse(Some("2")), Ok(ProxyHops(2)));
+        assert!(ProxyHops::parse(Some("-1"))
+            .unwrap_err()
+            .contains("RSSTREAMING_PROXY_HOPS"));
+        assert!(parse_ip("[::1]:80").is_some_and(|ip| ip.is_loopback()));
+        assert_eq!(parse_ip("::ffff:8.8.8.8").unwrap().to_string(), "8.8.8.8");
+    }
+}

@@ -1,0 +1,323 @@
+//! One deployed function: the routes of the table it serves, and the matching of a request path
+//! against exactly those routes' patterns.
+//!
+//! A function is named by route names (`RSSTREAMING_FUNCTION=stream_info`, `a,b` for a small
+//! group, or `*` for the fallback function that serves the whole table). Its router is built
+//! from the same `Route` entries the local dispatcher uses, so a URL pattern is declared once,
+//! in the route table, and the path parameters a handler sees come from matching the request's
+//! raw path against that pattern here, never from the API Gateway's own `pathParameters`.
+//!
+//! Everything around the handler behaves as under `rsstreaming serve`: `HEAD` is answered by
+//! the `GET` route without a body, a known path with another method is a 405 with `Allow`,
+//! parameters are percent-decoded, bodies over 64 KiB are a 413, and a panicking handler is a
+//! plain 500 rather than a failed invocation.
+
+use bytes::Bytes;
+use futures_util::FutureExt;
+use http::{header, HeaderValue, Method, Request, Response, StatusCode};
+use rsstreaming_handlers::{Ctx, Params, Route};
+use std::collections::BTreeSet;
+use std::panic::AssertUnwindSafe;
+
+/// The largest request body a handler is given, as for `rsstreaming serve`; larger → 413.
+pub const MAX_BODY: usize = 64 * 1024;
+
+/// The `RSSTREAMING_FUNCTION` value of the fallback function that serves every route.
+pub const ALL_ROUTES: &str = "*";
+
+/// Why a function could not be assembled from the route table.
+#[derive(Debug, thiserror::Error)]
+pub enum SelectError {
+    #[error("RSSTREAMING_FUNCTION is empty; set it to `*` or route names: {known}")]
+    Empty { known: String },
+    #[error("RSSTREAMING_FUNCTION names `{name}`, which is not a route; known routes: {known}")]
+    Unknown { name: String, known: String },
+    #[error("route table: {0}")]
+    Table(String),
+}
+
+/// What a request method and path resolve to inside one function.
+pub enum Resolved<'a> {
+    Found(&'a Route, Params),
+    /// The path belongs to this function but not with that method; the `Allow` value.
+    MethodNotAllowed(String),
+    NotFound,
+}
+
+/// The routes one function serves, with a router over their patterns.
+pub struct Function {
+    name: String,
+    /// Routes grouped by path, in table order.
+    by_path: Vec<Vec<Route>>,
+    router: matchit::Router<usize>,
+}
+
+impl Function {
+    /// Selects the routes named in `names` (comma-separated route names, or `*`) from `table`.
+    pub fn select(table: &[Route], names: &str) -> Result<Self, SelectError> {
+        let known = || {
+            table
+                .iter()
+                .map(|r| r.name)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let wanted: Vec<&str> = names
+            .split(',')
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .collect();
+        if wanted.is_empty() {
+            return Err(SelectError::Empty { known: known() });
+        }
+        let everything = wanted.contains(&ALL_ROUTES);
+        for name in wanted.iter().filter(|n| **n != ALL_ROUTES) {
+            if !table.iter().any(|r| r.name == *name) {
+                return Err(SelectError::Unknown {
+                    name: (*name).to_string(),
+                    known: known(),
+                });
+            }
+        }
+        let mut by_path: Vec<Vec<Route>> = Vec::new();
+        let mut router = matchit::Router::new();
+        for route in table
+            .iter()
+            .filter(|r| everything || wanted.contains(&r.name))
+        {
+            match by_path.iter_mut().find(|g| g[0].path == route.path) {
+                Some(group) => {
+                    if group.iter().any(|r| r.method == route.method) {
+                        return Err(SelectError::Table(format!(
+                            "{} {} declared twice",
+                            route.method, route.path
+                        )));
+                    }
+                    group.push(route.clone());
+                }
+                None => {
+                    router.insert(route.path, by_path.len()).map_err(|e| {
+                        SelectError::Table(format!("cannot route {}: {e}", route.path))
+                    })?;
+                    by_path.push(vec![route.clone()]);
+                }
+            }
+        }
+        Ok(Self {
+            name: wanted.join(","),
+            by_path,
+            router,
+        })
+    }
+
+    /// The route names this function serves, comma-separated (`*` for all).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The routes this function serves.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.by_path.iter().flatten()
+    }
+
+    /// Matches a method and path against this function's routes (`HEAD` finds `GET`).
+    pub fn resolve(&self, method: &Method, path: &str) -> Resolved<'_> {
+        let Ok(found) = self.router.at(path) else {
+            return Resolved::NotFound;
+        };
+        let routes = &self.by_path[*found.value];
+        let wanted = if method == Method::HEAD {
+            &Method::GET
+        } else {
+            method
+        };
+        match routes.iter().find(|r| r.method == *wanted) {
+            Some(route) => {
+                let params = found
+                    .params
+                    .iter()
+                    .map(|(k, v)| {
+                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
+                        (k.to_string(), decoded.into_owned())
+                    })
+                    .collect();
+                Resolved::Found(route, Params(params))
+            }
+            None => {
+                let mut allow: Vec<&str> = routes.iter().map(|r| r.method.as_str()).collect();
+                if routes.iter().any(|r| r.method == Method::GET) {
+                    allow.push("HEAD");
+                }
+                Resolved::MethodNotAllowed(allow.join(", "))
+            }
+        }
+    }
+
+    /// Runs the handler the request resolves to, with the dispatcher's surroundings.
+    pub async fn call(&self, ctx: Ctx, req: Request<Bytes>) -> Response<Bytes> {
+        let started = std::time::Instant::now();
+        let method = req.method().clone();
+        let path = req.uri().path().to_string();
+        let (route, response) = match self.resolve(&method, &path) {
+            Resolved::Found(route, params) => {
+                let response = if req.body().len() > MAX_BODY {
+                    plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n")
+                } else {
+                    let fut = (route.handler)(ctx, req, params);
+                    match AssertUnwindSafe(fut).catch_unwind().await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            tracing::error!(route = route.name, "handler panicked");
+                            plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
+                        }
+                    }
+                };
+                (route.name, response)
+            }
+            Resolved::MethodNotAllowed(allow) => {
+                let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
+                if let Ok(v) = HeaderValue::from_str(&allow) {
+                    r.headers_mut().insert(header::ALLOW, v);
+                }
+                ("-", r)
+            }
+            Resolved::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
+        };
+        let mut response = response;
+        if method == Method::HEAD {
+            *response.body_mut() = Bytes::new();
+        }
+        let status = response.status().as_u16();
+        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let shown = loggable_path(&path);
+        if response.status().is_server_error() {
+            tracing::warn!(%method, path = shown, route, status, ms, "request");
+        } else {
+            tracing::info!(%method, path = shown, route, status, ms, "request");
+        }
+        response
+    }
+}
+
+/// The path as it may appear in logs: hook and segment paths could carry a key if someone
+/// typed one into a URL, so only their route is logged; query strings never are.
+fn loggable_path(path: &str) -> &str {
+    if path.starts_with("/hls/") || path.starts_with("/auth/") || path.len() > 200 {
+        "-"
+    } else {
+        path
+    }
+}
+
+fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
+    let mut resp = Response::new(Bytes::from_static(text.as_bytes()));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{ctx, table};
+
+    #[test]
+    fn selects_by_name_and_rejects_unknown_names() {
+        let f = Function::select(&table(), "echo_get").unwrap();
+        assert_eq!(f.routes().count(), 1);
+        let f = Function::select(&table(), "echo_get, hello").unwrap();
+        assert_eq!(f.routes().count(), 2);
+        assert_eq!(f.name(), "echo_get,hello");
+        let f = Function::select(&table(), "*").unwrap();
+        assert_eq!(f.routes().count(), 4);
+        let Err(e) = Function::select(&table(), "nope") else {
+            panic!("an unknown name must be refused")
+        };
+        let e = e.to_string();
+        assert!(
+            e.contains("nope") && e.contains("echo_post") && e.contains("hello"),
+            "{e}"
+        );
+        assert!(matches!(
+            Function::select(&table(), " , "),
+            Err(SelectError::Empty { .. })
+        ));
+    }
+
+    #[test]
+    fn parameters_come_from_the_route_pattern() {
+        let f = Function::select(&table(), "*").unwrap();
+        match f.resolve(&Method::POST, "/al%20ice/echo") {
+            Resolved::Found(route, params) => {
+                assert_eq!(route.name, "echo_post");
+                assert_eq!(params.get("streamer"), Some("al ice"), "decoded");
+            }
+            _ => panic!("expected a match"),
+        }
+        match f.resolve(&Method::HEAD, "/alice/echo") {
+            Resolved::Found(route, _) => assert_eq!(route.name, "echo_get"),
+            _ => panic!("HEAD is answered by GET"),
+        }
+        assert!(matches!(
+            f.resolve(&Method::DELETE, "/alice/echo"),
+            Resolved::MethodNotAllowed(m) if m == "GET, POST, HEAD"
+        ));
+        let f = Function::select(&table(), "echo_post").unwrap();
+        assert!(matches!(
+            f.resolve(&Method::GET, "/hello"),
+            Resolved::NotFound
+        ));
+        assert!(matches!(
+            f.resolve(&Method::GET, "/alice/echo"),
+            Resolved::MethodNotAllowed(m) if m == "POST"
+        ));
+    }
+
+    #[tokio::test]
+    async fn the_dispatcher_surroundings_apply() {
+        let (ctx, _dir) = ctx().await;
+        let f = Function::select(&table(), "*").unwrap();
+        let big = Request::builder()
+            .method(Method::POST)
+            .uri("/alice/echo")
+            .body(Bytes::from(vec![b'a'; MAX_BODY + 1]))
+            .unwrap();
+        assert_eq!(f.call(ctx.clone(), big).await.status(), 413);
+        let head = Request::builder()
+            .method(Method::HEAD)
+            .uri("/hello")
+            .body(Bytes::new())
+            .unwrap();
+        let resp = f.call(ctx.clone(), head).await;
+        assert_eq!(resp.status(), 200);
+        assert!(resp.body().is_empty());
+        let boom = Request::builder().uri("/boom").body(Bytes::new()).unwrap();
+        let resp = f.call(ctx.clone(), boom).await;
+        assert_eq!(resp.status(), 500);
+        assert_eq!(&resp.body()[..], b"internal error\n");
+    }
+
+    #[tokio::test]
+    async fn foreign_paths_and_methods_get_404_and_405() {
+        let f = Function::select(&table(), "hello").unwrap();
+        let (ctx, _dir) = ctx().await;
+        let req = Request::builder()
+            .uri("/alice/echo")
+            .body(Bytes::new())
+            .unwrap();
+        assert_eq!(f.call(ctx.clone(), req).await.status(), 404);
+        let req = Request::builder()
+            .method(Method::PUT)
+            .uri("/hello")
+            .body(Bytes::new())
+            .unwrap();
+        let resp = f.call(ctx.clone(), req).await;
+        assert_eq!(resp.status(), 405);
+        assert_eq!(resp.headers()[header::ALLOW], "GET, HEAD");
+    }
+}
