@@ -69,6 +69,7 @@ echo "==> rsstreaming (gateway container binary)"
 cargo build --release --quiet -p rsstreaming --bin rsstreaming
 mkdir -p target/container
 cp target/release/rsstreaming target/container/rsstreaming
+if command -v strip >/dev/null 2>&1; then strip target/container/rsstreaming; fi
 
 echo
 echo "artifacts:"

@@ -33,13 +33,20 @@ pub fn render(table: &[Route]) -> String {
 
 fn function(out: &mut String, spec: &FunctionSpec) {
     let id = spec.logical_id();
-    let description = spec.route_keys.join(", ").replace("$default", "every other request ($default)");
+    let description = spec
+        .route_keys
+        .join(", ")
+        .replace("$default", "every other request ($default)");
     let _ = writeln!(out, "  {id}:");
     let _ = writeln!(out, "    Type: AWS::Serverless::Function");
     let _ = writeln!(out, "    DependsOn: [HlsMountTargetA, HlsMountTargetB]");
     let _ = writeln!(out, "    Properties:");
     let _ = writeln!(out, "      Description: \"{description}\"");
-    let _ = writeln!(out, "      CodeUri: ../target/lambda/{}/bootstrap.zip", spec.name);
+    let _ = writeln!(
+        out,
+        "      CodeUri: ../target/lambda/{}/bootstrap.zip",
+        spec.name
+    );
     let _ = writeln!(out, "      Role: !GetAtt FunctionRole.Arn");
     let _ = writeln!(out, "      FileSystemConfigs:");
     let _ = writeln!(out, "        - Arn: !GetAtt HlsAccessPoint.Arn");
@@ -79,9 +86,13 @@ mod tests {
             );
             assert!(t.contains(&format!("Method: {}", route.method)));
         }
-        assert!(t.contains("RSSTREAMING_FUNCTION: \"*\""), "the $default fallback");
+        assert!(
+            t.contains("RSSTREAMING_FUNCTION: \"*\""),
+            "the $default fallback"
+        );
         assert_eq!(
-            t.matches("RSSTREAMING_PUBLISH_ALLOW: !Ref RtmpAddress").count(),
+            t.matches("RSSTREAMING_PUBLISH_ALLOW: !Ref RtmpAddress")
+                .count(),
             rsstreaming_handlers::routes()
                 .iter()
                 .filter(|r| r.path.starts_with("/auth/"))
