@@ -9,7 +9,9 @@
 //! Choices the SPEC leaves open, made here:
 //! - Public media URLs are `/{room}/playlist.m3u8`, `/{room}/playlist/{quality}.m3u8` and
 //!   segments `/hls/{room}/{N}.ts` or `/hls/{room}/{quality}/{N}.ts`; a request for any other
-//!   name under `/hls/` (in particular one holding a key) is 404. With qualities configured,
+//!   name under `/hls/` (in particular one holding a key) is 404, except that in `redirect`
+//!   mode nginx's own names (`/hls/<room>.m3u8`, `/hls/<room>-N.ts`), which hold no key
+//!   there, are served too. With qualities configured,
 //!   `/{room}/playlist.m3u8` is a master playlist of the live qualities (bandwidth estimated
 //!   from each one's newest segment), so players can switch on their own.
 //! - Viewer-password protection covers the page, info, playlists and segments; the pass is the

@@ -98,6 +98,12 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/hls/{file}",
+            "hls_public_file",
+            handler!(stream::public_file),
+        ),
+        r(
+            Method::GET,
             "/hls/{room}/{file}",
             "segment",
             handler!(stream::segment),

@@ -183,8 +183,13 @@ async fn serve_segment(
     let Some(files) = status::files(&ctx, &s, None)? else {
         return Ok(not_found());
     };
-    let name = files.segment_name(quality, seq);
-    let Some(path) = hls::resolve_in_dir(&ctx.config.hls_dir, &name)? else {
+    send_segment(&ctx, &files.segment_name(quality, seq)).await
+}
+
+/// Sends segment file `name` of `hls_dir`: its bytes, or with `hls.accel_redirect` an empty
+/// answer naming it for nginx.
+async fn send_segment(ctx: &Ctx, name: &str) -> HandlerResult {
+    let Some(path) = hls::resolve_in_dir(&ctx.config.hls_dir, name)? else {
         return Ok(not_found());
     };
     if let Some(prefix) = ctx
@@ -213,4 +218,53 @@ async fn serve_segment(
     let mut r = with_body(StatusCode::OK, MPEG_TS, data);
     respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
     Ok(r)
+}
+
+/// `GET /hls/{file}`: in `redirect` mode, nginx's own file names, which are public there
+/// (`<room>.m3u8`, `<room>-N.ts`, `<room>_<quality>…`), for setups that link them directly;
+/// same password rule as everything else. In `rename` mode those names are stream keys, so
+/// this answers 404 to every name.
+pub async fn public_file(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
+    if ctx.config.publish.mode != PublishMode::Redirect {
+        return Ok(not_found());
+    }
+    let Some(file) = params.get("file") else {
+        return Ok(not_found());
+    };
+    let (stem, seq) = match file.strip_suffix(".m3u8") {
+        Some(stem) => (stem, None),
+        None => match file
+            .rsplit_once('-')
+            .and_then(|(stem, tail)| Some((stem, hls::parse_segment_request(tail)?)))
+        {
+            Some((stem, n)) => (stem, Some(n)),
+            None => return Ok(not_found()),
+        },
+    };
+    let (room, quality) = hls::split_quality(stem, &ctx.config.video_qualities);
+    let Some(s) = ctx.store.streamer(room).await?.filter(|s| s.room() == room) else {
+        return Ok(not_found());
+    };
+    if !may_view(&ctx, &req, &s) {
+        return Ok(forbidden());
+    }
+    let files = StreamFiles::new(&ctx.config.hls_dir, room);
+    match seq {
+        Some(n) => send_segment(&ctx, &files.segment_name(quality, n)).await,
+        None => {
+            if !quality_live(&ctx, &files, quality) {
+                return Ok(not_found());
+            }
+            let Some(path) =
+                hls::resolve_in_dir(&ctx.config.hls_dir, &files.playlist_name(quality))?
+            else {
+                return Ok(not_found());
+            };
+            match std::fs::read_to_string(path) {
+                Ok(text) => Ok(playlist_response(text)),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(not_found()),
+                Err(e) => Err(e.into()),
+            }
+        }
+    }
 }

@@ -76,6 +76,38 @@ async fn front_page_lists_live_streamers_first_with_locks_and_viewers() {
 }
 
 #[tokio::test]
+async fn front_page_follows_streams_going_live_and_offline_without_a_reload() {
+    let Some(driver) = Driver::start().await else {
+        return;
+    };
+    let site = Site::start(
+        "",
+        &[
+            &["streamer", "add", "--username", "amy", "--key", "amykey"],
+            &["streamer", "add", "--username", "zed", "--key", "zedkey"],
+        ],
+    )
+    .await;
+    // zed's playlist was just written (live for a few seconds); amy is offline.
+    std::fs::write(site.hls_dir().join("zedkey.m3u8"), PLAYLIST).unwrap();
+    let b = driver.browser(Size::Desktop).await;
+    b.goto(&site.url("/")).await;
+    let live = "[...document.querySelectorAll('.streamer-card.is-live .card-name')].map(n => n.textContent).join()";
+    assert_eq!(b.eval(live).await, "zed");
+    // amy goes live, zed's playlist goes stale: the list follows within its refresh period.
+    let Some(_amy) = site.publish("amykey") else {
+        return;
+    };
+    b.wait_until(&format!("{live} === 'amy'"), "amy live and zed offline")
+        .await;
+    let order = b
+        .eval("[...document.querySelectorAll('.card-name')].map(n => n.textContent).join()")
+        .await;
+    assert_eq!(order, "amy,zed", "live first");
+    b.close().await;
+}
+
+#[tokio::test]
 async fn theme_is_switchable_and_remembered() {
     let Some(driver) = Driver::start().await else {
         return;
@@ -261,6 +293,11 @@ async fn screenshots_at_phone_and_desktop_sizes() {
     let host = driver.browser(Size::Desktop).await;
     host.goto(&site.url("/amy/")).await;
     host.start_login("Amy", 0).await;
+    host.wait_until(
+        "!document.getElementById('key-form').hidden",
+        "the key prompt",
+    )
+    .await;
     host.type_into("#key-input", &format!("amykey{}", Key::Enter))
         .await;
     host.wait_until(
@@ -275,6 +312,16 @@ async fn screenshots_at_phone_and_desktop_sizes() {
     for (size, name, color) in [(Size::Desktop, "desktop", 8), (Size::Phone, "phone", 2)] {
         let b = driver.browser(size).await;
         b.goto(&site.url("/amy/")).await;
+        // The streamer's name asks for the key; Back returns to the login form.
+        b.start_login("amy", color).await;
+        b.wait_until(
+            "!document.getElementById('key-form').hidden",
+            "the key prompt",
+        )
+        .await;
+        b.screenshot(&screenshot_dir().join(format!("key-prompt-{name}.png")))
+            .await;
+        b.click("#key-cancel").await;
         b.join(&format!("viewer_{name}"), color).await;
         host.say("welcome everyone :wave: the stream starts now")
             .await;

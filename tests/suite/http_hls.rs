@@ -41,6 +41,10 @@ async fn rename_mode_playlists_hide_the_key_and_segments_resolve_back() {
         assert_eq!(site.get("/nobody/playlist.m3u8").await.status(), 404);
         // No quality configured: quality routes do not exist for this site.
         assert_eq!(site.get("/bob/playlist/720P.m3u8").await.status(), 404);
+        // Public-name files mean nothing in this layout.
+        write_stream(&hls, "bob", &[7], Duration::ZERO);
+        assert_eq!(site.get("/hls/bob.m3u8").await.status(), 404);
+        assert_eq!(site.get("/hls/bob-7.ts").await.status(), 404);
         assert_eq!(site.get("/hls/bob/720P/7.ts").await.status(), 404);
 
         // Names holding the key are never served, whatever the path.
@@ -206,6 +210,37 @@ async fn redirect_mode_finds_files_by_room() {
             segment_bytes(6).as_slice()
         );
         assert_eq!(site.get("/hls/eve/1.ts").await.status(), 404);
+
+        // nginx's own names are public in this layout and may be linked directly.
+        let r = site.get("/hls/bob.m3u8").await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-type"], "application/vnd.apple.mpegurl");
+        assert!(r.text().await.unwrap().contains("\nbob-6.ts\n"));
+        let r = site.get("/hls/bob-6.ts").await;
+        assert_eq!(
+            r.bytes().await.unwrap().as_ref(),
+            segment_bytes(6).as_slice()
+        );
+        for path in [
+            "/hls/bob-7.ts",
+            "/hls/eve-key.m3u8",
+            "/hls/eve-key-1.ts",
+            "/hls/Bob.m3u8",
+            "/hls/bob.ts",
+            "/hls/bob-x.ts",
+        ] {
+            assert_eq!(site.get(path).await.status(), 404, "{path}");
+        }
+        site.cli(&[
+            "streamer",
+            "password",
+            "--username",
+            "bob",
+            "--password",
+            "pw",
+        ]);
+        assert_eq!(site.get("/hls/bob.m3u8").await.status(), 403);
+        assert_eq!(site.get("/hls/bob-6.ts").await.status(), 403);
     }
 }
 

@@ -4,7 +4,17 @@
 const WIDTH = 240;
 const HEIGHT = 120;
 const PAPER = '#ffffff';
-const COLORS = ['#000000', '#e5484d', '#f76b15', '#f5d90a', '#2e9e5b', '#3e7bfa', '#8e4ec6', '#8d5524', '#ffffff'];
+const COLORS = {
+  '#000000': 'Black',
+  '#e5484d': 'Red',
+  '#f76b15': 'Orange',
+  '#f5d90a': 'Yellow',
+  '#2e9e5b': 'Green',
+  '#3e7bfa': 'Blue',
+  '#8e4ec6': 'Purple',
+  '#8d5524': 'Brown',
+  '#ffffff': 'White',
+};
 const SIZES = [
   { label: 'Thin', width: 2 },
   { label: 'Medium', width: 4 },
@@ -77,14 +87,14 @@ export class DrawPanel {
   /** Pen colors: the user's chat color first, then the fixed palette. */
   renderColors() {
     const mine = this.userColor();
-    const colors = [...new Set([mine, ...COLORS].filter(Boolean).map((c) => c.toLowerCase()))];
+    const colors = [...new Set([mine, ...Object.keys(COLORS)].filter(Boolean).map((c) => c.toLowerCase()))];
     if (!this.color || !colors.includes(this.color)) this.color = colors[0];
     this.colorsBox.replaceChildren(
       ...colors.map((c) => {
         const label = document.createElement('label');
         label.className = 'swatch';
         label.style.setProperty('--c', c);
-        label.title = c === mine?.toLowerCase() ? `${c} (your color)` : c;
+        label.title = c === mine?.toLowerCase() ? 'Your chat color' : COLORS[c] || c;
         const input = document.createElement('input');
         input.type = 'radio';
         input.name = 'pen-color';
