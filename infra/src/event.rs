@@ -197,6 +197,54 @@ mod tests {
         assert_eq!(who.host.as_deref(), Some("abc.lambda-url.eu-west-1.on.aws"));
     }
 
+    /// An HTTP API (payload 2.0, `$default` stage) event through CloudFront: repeated request
+    /// headers arrive comma-joined, the platform's own forwarding entries last.
+    const HTTP_API_EVENT: &str = r#"{
+        "version": "2.0",
+        "routeKey": "GET /{streamer}/info",
+        "rawPath": "/b%C3%B6b/info",
+        "rawQueryString": "",
+        "cookies": ["pass_bob=tok"],
+        "headers": {
+            "accept": "application/json",
+            "host": "abc.execute-api.eu-west-1.amazonaws.com",
+            "x-forwarded-for": "10.9.9.9, 198.51.100.7, 130.176.0.1",
+            "x-forwarded-proto": "https"
+        },
+        "pathParameters": {"streamer": "not-used"},
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc",
+            "domainName": "abc.execute-api.eu-west-1.amazonaws.com",
+            "domainPrefix": "abc",
+            "http": {
+                "method": "GET",
+                "path": "/b%C3%B6b/info",
+                "protocol": "HTTP/1.1",
+                "sourceIp": "130.176.0.1",
+                "userAgent": "Amazon CloudFront"
+            },
+            "requestId": "id",
+            "routeKey": "GET /{streamer}/info",
+            "stage": "$default",
+            "time": "12/Mar/2020:19:03:58 +0000",
+            "timeEpoch": 1583348638390
+        },
+        "isBase64Encoded": false
+    }"#;
+
+    #[test]
+    fn http_api_events_keep_the_raw_path_and_trust_one_hop() {
+        let req = lambda_http::request::from_str(HTTP_API_EVENT).unwrap();
+        let req = handler_request(req, ProxyHops(1));
+        assert_eq!(req.uri().to_string(), "/b%C3%B6b/info");
+        assert!(req.body().is_empty());
+        assert_eq!(req.headers()["cookie"], "pass_bob=tok");
+        let who = req.extensions().get::<Caller>().unwrap();
+        assert_eq!(who.addr.to_string(), "198.51.100.7", "what CloudFront saw");
+        assert_eq!(who.scheme, "https");
+    }
+
     #[test]
     fn repeated_headers_and_cookies_survive() {
         let resp = Response::builder()

@@ -12,6 +12,7 @@ pub mod caller;
 pub mod cold_start;
 pub mod event;
 pub mod function;
+pub mod template;
 #[cfg(test)]
 mod testing;
 

@@ -2,6 +2,9 @@
 //! Lambda functions under cargo-lambda's runtime emulator (see `stack.rs`), plus what only a
 //! function deployment has to prove: chat messages posted through the API function reach a
 //! gateway over Redis, cold starts, and configuration from the environment alone.
+//!
+//! Deliberately not included: the suite's `chat` (the gateway alone, no function involved),
+//! `state` (shared-state conformance, no server), `cli` and `store`.
 
 #[path = "../common/mod.rs"]
 mod base;
@@ -41,5 +44,7 @@ mod http;
 mod http_api;
 #[path = "../suite/http_hls.rs"]
 mod http_hls;
+#[path = "../suite/http_live.rs"]
+mod http_live;
 #[path = "../suite/http_publish.rs"]
 mod http_publish;

@@ -142,6 +142,17 @@ impl TestServer {
     /// Starts the emulator, the gateway and the stand-in API for the site in `config`. `args`
     /// are `serve` arguments; `--nginx-proxy N` becomes `RSSTREAMING_PROXY_HOPS=N`.
     pub async fn start(config: &Path, args: &[&str]) -> Self {
+        if !require_emulator() {
+            let gateway = GatewayServer::start(config, args).await;
+            return Self {
+                base: gateway.base.clone(),
+                port: gateway.port,
+                gateway,
+                lambda: None,
+            };
+        }
+        let log_dir = tempfile::tempdir().expect("log dir");
+        let config = &with_redis(config, log_dir.path()).await;
         let mut env = config_env(config);
         let mut i = 0;
         while i < args.len() {
@@ -155,18 +166,8 @@ impl TestServer {
                 other => panic!("the Lambda stack does not know serve argument {other}"),
             }
         }
-        if !require_emulator() {
-            let gateway = GatewayServer::start(config, args).await;
-            return Self {
-                base: gateway.base.clone(),
-                port: gateway.port,
-                gateway,
-                lambda: None,
-            };
-        }
         let table = rsstreaming_handlers::routes();
         let specs = functions(&table);
-        let log_dir = tempfile::tempdir().expect("log dir");
         let (emulator, emulator_port) =
             start_emulator(log_dir.path(), specs.iter().map(|f| f.name.as_str())).await;
         let gateway = GatewayServer::start(config, args).await;
@@ -287,6 +288,33 @@ impl Drop for Lambda {
         let _ = self.emulator.kill();
         let _ = self.emulator.wait();
     }
+}
+
+/// The site's config as deployed: a function deployment always has Redis (the one way the
+/// gateway and the functions share presence, rosters and messages), so a config without
+/// `redis` gets one with a key prefix of its own, written next to the stack's logs.
+async fn with_redis(config: &Path, dir: &Path) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(config).expect("read config");
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("config YAML");
+    if yaml.get("redis").is_some() {
+        return config.to_path_buf();
+    }
+    let url = crate::state::redis_url();
+    if tokio::net::TcpStream::connect(url.trim_start_matches("redis://"))
+        .await
+        .is_err()
+    {
+        assert!(!super::common::strict(), "Redis required under CI=true");
+        eprintln!("Redis unreachable: the functions and the gateway share nothing");
+        return config.to_path_buf();
+    }
+    let path = dir.join("config.yaml");
+    let text = format!(
+        "{text}\nredis:\n  url: \"{url}\"\n  prefix: \"{}\"\n",
+        crate::state::unique_prefix()
+    );
+    std::fs::write(&path, text).expect("write config");
+    path
 }
 
 /// `RSSTREAMING_*` variables equivalent to the config file, checked to load the same `Config`.
