@@ -343,7 +343,19 @@ async fn viewer_password_protects_everything_and_the_pass_cookie_follows_the_rul
             assert_eq!(site.get(path).await.status(), 403, "{path}");
         }
         // The index shows the lock but not the stream's data.
-        assert_eq!(site.get("/").await.status(), 200);
+        site.cli(&[
+            "streamer",
+            "description",
+            "--username",
+            "bob",
+            "--description",
+            "Bob's secret show",
+        ]);
+        let index = site.get("/").await.text().await.unwrap();
+        assert!(
+            index.contains("/bob/") && !index.contains("secret show"),
+            "{index}"
+        );
 
         // A wrong password: the form again with an error, no cookie.
         let r = site
@@ -393,6 +405,13 @@ async fn viewer_password_protects_everything_and_the_pass_cookie_follows_the_rul
                 "{path}"
             );
         }
+        let index = site
+            .get_with_cookie("/", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(index.contains("secret show"), "{index}");
         // Not a pass for another streamer, even under the same password.
         let moved = cookie.replacen("pass_bob=", "pass_alice=", 1);
         assert_eq!(site.get_with_cookie("/alice/", &moved).await.status(), 403);
