@@ -28,9 +28,9 @@
 //!   `{"type","timestamp","name"?,"message"}`; `PATCH /api/info` with `"description": null`
 //!   clears it, `"streampass": null` or `""` removes the password.
 //! - Events recorded here: `stream_start`/`stream_stop` (meta `username`, `app`, `addr`),
-//!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` (meta
-//!   `username`, `description` or `active`, `via: "api"`), and API chat lines. Never a key or a
-//!   viewer password.
+//!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` from the API
+//!   as from the chat (meta `description` or `set`, and `by`), and API chat lines. Never a key
+//!   or a viewer password.
 
 mod access;
 mod api;
