@@ -30,19 +30,22 @@ struct ListedStreamer {
     protected: bool,
 }
 
-/// `GET /`: every streamer, live ones first, then by name.
-pub async fn index(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult {
+/// `GET /`: every streamer, live ones first, then by name. A protected stream shows its live
+/// dot and lock, but its description and viewer count only to visitors holding its pass (the
+/// same data `/{streamer}/info` refuses them).
+pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
     let streamers = ctx.store.streamers().await?;
     let listing = listing(&ctx)?;
     let mut rows = Vec::with_capacity(streamers.len());
     for s in streamers {
         let st = status(&ctx, &s, listing.as_ref()).await?;
+        let open = may_view(&ctx, &req, &s);
         rows.push(ListedStreamer {
             room: s.room(),
             live: st.live,
-            viewers: st.viewers,
+            viewers: if open { st.viewers } else { 0 },
             protected: s.streampass.is_some(),
-            description: s.description,
+            description: if open { s.description } else { String::new() },
             username: s.username,
         });
     }

@@ -6,7 +6,9 @@
 # Needs wrk; MariaDB at 127.0.0.1:3306 (root, no password) for the mysql run. Sets up a site with
 # 5 streamers, one of them live (a plain HLS playlist kept fresh by touching it every second),
 # then measures /{streamer}/info, /{streamer}/playlist.m3u8 and / with 50 connections for 10 s
-# each (`wrk -t2 -c50 -d10s --latency`). Prints one Markdown table row per endpoint.
+# each (`wrk -t2 -c50 -d10s --latency`), then /healthz (one one-row query: the store's floor)
+# and a 404 that touches nothing (the dispatcher's floor on this machine). Prints one Markdown
+# table row per endpoint.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -76,7 +78,7 @@ YAML
   for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
   curl -sf "http://127.0.0.1:$port/bench/info" | grep -q '"live":true' || { echo "stream not live"; cat "$work/serve.log"; exit 1; }
 
-  for path in /bench/info /bench/playlist.m3u8 /; do
+  for path in /bench/info /bench/playlist.m3u8 / /healthz /no/such/page; do
     local out rps p99 errors
     out=$(wrk -t2 -c"$connections" -d"$duration" --latency "http://127.0.0.1:$port$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")

@@ -343,7 +343,19 @@ async fn viewer_password_protects_everything_and_the_pass_cookie_follows_the_rul
             assert_eq!(site.get(path).await.status(), 403, "{path}");
         }
         // The index shows the lock but not the stream's data.
-        assert_eq!(site.get("/").await.status(), 200);
+        site.cli(&[
+            "streamer",
+            "description",
+            "--username",
+            "bob",
+            "--description",
+            "Bob's secret show",
+        ]);
+        let index = site.get("/").await.text().await.unwrap();
+        assert!(
+            index.contains("/bob/") && !index.contains("secret show"),
+            "{index}"
+        );
 
         // A wrong password: the form again with an error, no cookie.
         let r = site
@@ -393,6 +405,13 @@ async fn viewer_password_protects_everything_and_the_pass_cookie_follows_the_rul
                 "{path}"
             );
         }
+        let index = site
+            .get_with_cookie("/", &cookie)
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(index.contains("secret show"), "{index}");
         // Not a pass for another streamer, even under the same password.
         let moved = cookie.replacen("pass_bob=", "pass_alice=", 1);
         assert_eq!(site.get_with_cookie("/alice/", &moved).await.status(), 403);
@@ -606,4 +625,64 @@ async fn serve_shuts_down_gracefully_and_refuses_a_missing_mysql_schema() {
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("database create"), "{}", stderr(&o));
     }
+}
+
+#[tokio::test]
+async fn pages_carry_protective_headers() {
+    let site = Site::start(TestDb::sqlite(), "", &[], &[("bob", "bob-key-6")]).await;
+    for path in ["/", "/bob/"] {
+        let r = site.get(path).await;
+        assert_eq!(r.headers()["x-frame-options"], "SAMEORIGIN", "{path}");
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(r.headers()["referrer-policy"], "same-origin", "{path}");
+    }
+    let r = site.get("/bob/info").await;
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+}
+
+#[tokio::test]
+async fn a_broken_database_gives_errors_not_crashes() {
+    let Some(db) = TestDb::mysql().await else {
+        return;
+    };
+    let url = db.url.clone();
+    let site = Site::start(db, "", &[], &[("bob", "bob-key-7")]).await;
+    assert_eq!(site.get("/bob/info").await.status(), 200);
+    // Someone drops a table under the running server.
+    let store = Store::connect(&url).await.unwrap();
+    sqlx::query("DROP TABLE streamers")
+        .execute(store.pool())
+        .await
+        .unwrap();
+    store.close().await;
+    for path in [
+        "/",
+        "/bob/",
+        "/bob/info",
+        "/bob/playlist.m3u8",
+        "/hls/bob/1.ts",
+    ] {
+        let r = site.get(path).await;
+        assert!(r.status().is_server_error(), "{path}: {}", r.status());
+        let body = r.text().await.unwrap();
+        assert!(
+            !body.contains("streamers") && !body.contains("SQL"),
+            "{path}: {body}"
+        );
+    }
+    let r = site
+        .http
+        .get(site.url("/api/info"))
+        .basic_auth("bob", Some("bob-key-7"))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_server_error());
+    // The process is still up and says what is wrong in its log.
+    assert_eq!(site.get("/healthz").await.status(), 200);
+    assert!(
+        site.server.log().contains("schema"),
+        "{}",
+        site.server.log()
+    );
 }
