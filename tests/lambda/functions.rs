@@ -21,8 +21,9 @@ async fn requests_run_in_the_function_of_their_route() {
     if !site.server.is_lambda() {
         return;
     }
-    assert_eq!(site.get("/bob/info").await.status(), 200);
-    assert_eq!(site.get("/bob/info").await.status(), 200);
+    for _ in 0..6 {
+        assert_eq!(site.get("/bob/info").await.status(), 200);
+    }
     let r = site
         .http
         .post(site.url("/auth/on_publish"))
@@ -49,17 +50,17 @@ async fn requests_run_in_the_function_of_their_route() {
         site.server.started_functions(),
         ["default", "healthz", "on_publish", "stream_info"]
     );
-    let info = site.server.function_log("stream_info");
-    assert_eq!(
-        info.matches("function ready").count(),
-        1,
-        "one cold start:\n{info}"
-    );
-    assert_eq!(
-        info.matches("/bob/info").count(),
-        2,
-        "both requests, warm:\n{info}"
-    );
+    // Every instance connected once; together they served all six, one of them warm.
+    let logs = site.server.function_logs("stream_info");
+    let served: Vec<usize> = logs
+        .iter()
+        .map(|l| l.matches("/bob/info").count())
+        .collect();
+    assert_eq!(served.iter().sum::<usize>(), 6, "{logs:?}");
+    assert!(served.iter().any(|n| *n >= 2), "{logs:?}");
+    for log in logs.iter().filter(|l| !l.is_empty()) {
+        assert_eq!(log.matches("function ready").count(), 1, "{logs:?}");
+    }
     let hook = site.server.function_log("on_publish");
     assert!(hook.contains("function ready"), "{hook}");
     assert!(!hook.contains(KEY), "the key must not reach a log:\n{hook}");

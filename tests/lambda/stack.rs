@@ -9,8 +9,9 @@
 //! - The emulator is `cargo lambda watch --only-lambda-apis`: the real runtime API and
 //!   function-URL front end, no compilation. Its function names come from a throw-away manifest
 //!   listing one binary per function; the functions themselves are the prebuilt binary.
-//! - A function process is started on the first request routed to it (a cold start, as on AWS)
-//!   and serves every later one (warm).
+//! - A function's processes are started on the first request routed to it (cold starts, as on
+//!   AWS) and serve every later one (warm). Each function runs as [`INSTANCES`] processes polling
+//!   the same queue, as Lambda scales out, so consecutive requests may land on different ones.
 //! - Configuration reaches the functions only as `RSSTREAMING_*` variables, translated from
 //!   the test's `config.yaml`; the translation is checked to give the very same `Config`.
 
@@ -29,6 +30,10 @@ use tokio::net::TcpListener;
 
 /// The dispatcher's own test server, used here to run the gateway.
 type GatewayServer = crate::base::TestServer;
+
+/// Instances started per function. Two, so that requests of one test land on different
+/// processes and any state a handler kept in memory between requests would show.
+pub const INSTANCES: usize = 2;
 
 /// The largest body API Gateway accepts (10 MB); larger → 413 before any function runs.
 const API_MAX_BODY: usize = 10 * 1024 * 1024;
@@ -135,7 +140,7 @@ struct Functions {
     env: Vec<(String, String)>,
     selectors: HashMap<String, String>,
     log_dir: tempfile::TempDir,
-    running: Mutex<HashMap<String, Child>>,
+    running: Mutex<HashMap<String, Vec<Child>>>,
 }
 
 impl TestServer {
@@ -235,17 +240,24 @@ impl TestServer {
         out
     }
 
-    /// What one function process logged.
-    pub fn function_log(&self, name: &str) -> String {
-        self.lambda
-            .as_ref()
-            .and_then(|l| {
-                std::fs::read_to_string(l.functions.log_dir.path().join(format!("{name}.log"))).ok()
+    /// What each instance of one function logged, instance by instance.
+    pub fn function_logs(&self, name: &str) -> Vec<String> {
+        let Some(lambda) = &self.lambda else {
+            return Vec::new();
+        };
+        (0..INSTANCES)
+            .map(|i| {
+                std::fs::read_to_string(lambda.functions.log_path(name, i)).unwrap_or_default()
             })
-            .unwrap_or_default()
+            .collect()
     }
 
-    /// The functions started so far (each one cold start).
+    /// Everything one function's instances logged.
+    pub fn function_log(&self, name: &str) -> String {
+        self.function_logs(name).concat()
+    }
+
+    /// The functions started so far.
     pub fn started_functions(&self) -> Vec<String> {
         let Some(lambda) = &self.lambda else {
             return Vec::new();
@@ -280,7 +292,7 @@ impl TestServer {
 impl Drop for Lambda {
     fn drop(&mut self) {
         if let Ok(mut running) = self.functions.running.lock() {
-            for child in running.values_mut() {
+            for child in running.values_mut().flatten() {
                 let _ = child.kill();
                 let _ = child.wait();
             }
@@ -418,46 +430,54 @@ impl Functions {
     /// Starts the function's process unless it runs; `Err` with its log if it died.
     fn ensure(&self, name: &str) -> Result<(), String> {
         let mut running = self.running.lock().expect("functions lock");
-        if let Some(child) = running.get_mut(name) {
-            return match child.try_wait() {
-                Ok(None) => Ok(()),
-                _ => Err(format!(
-                    "function {name} exited; its log:\n{}",
-                    std::fs::read_to_string(self.log_dir.path().join(format!("{name}.log")))
-                        .unwrap_or_default()
-                )),
-            };
+        if let Some(instances) = running.get_mut(name) {
+            for (i, child) in instances.iter_mut().enumerate() {
+                if !matches!(child.try_wait(), Ok(None)) {
+                    return Err(format!(
+                        "function {name} (instance {i}) exited; its log:\n{}",
+                        std::fs::read_to_string(self.log_path(name, i)).unwrap_or_default()
+                    ));
+                }
+            }
+            return Ok(());
         }
         let selector = self
             .selectors
             .get(name)
             .ok_or_else(|| format!("no function named {name}"))?;
-        let log = std::fs::File::create(self.log_dir.path().join(format!("{name}.log")))
-            .map_err(|e| e.to_string())?;
-        let mut cmd = Command::new(function_bin());
-        for (k, _) in std::env::vars() {
-            if k.starts_with("RSSTREAMING_") || k.starts_with("AWS_") {
-                cmd.env_remove(k);
+        let mut instances = Vec::new();
+        for i in 0..INSTANCES {
+            let log = std::fs::File::create(self.log_path(name, i)).map_err(|e| e.to_string())?;
+            let mut cmd = Command::new(function_bin());
+            for (k, _) in std::env::vars() {
+                if k.starts_with("RSSTREAMING_") || k.starts_with("AWS_") {
+                    cmd.env_remove(k);
+                }
             }
+            let child = cmd
+                .env(
+                    "AWS_LAMBDA_RUNTIME_API",
+                    format!("{}/{name}", self.runtime_api),
+                )
+                .env("AWS_LAMBDA_FUNCTION_NAME", name)
+                .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
+                .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
+                .env("RSSTREAMING_FUNCTION", selector)
+                .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+                .env_remove("RUST_LOG")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::from(log))
+                .spawn()
+                .map_err(|e| format!("start {name}: {e}"))?;
+            instances.push(child);
         }
-        let child = cmd
-            .env(
-                "AWS_LAMBDA_RUNTIME_API",
-                format!("{}/{name}", self.runtime_api),
-            )
-            .env("AWS_LAMBDA_FUNCTION_NAME", name)
-            .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-            .env("AWS_LAMBDA_FUNCTION_VERSION", "1")
-            .env("RSSTREAMING_FUNCTION", selector)
-            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-            .env_remove("RUST_LOG")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .map_err(|e| format!("start {name}: {e}"))?;
-        running.insert(name.to_string(), child);
+        running.insert(name.to_string(), instances);
         Ok(())
+    }
+
+    fn log_path(&self, name: &str, instance: usize) -> std::path::PathBuf {
+        self.log_dir.path().join(format!("{name}.{instance}.log"))
     }
 }
 
