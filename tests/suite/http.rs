@@ -596,6 +596,27 @@ async fn oversize_and_malformed_requests_are_refused_cleanly() {
 #[tokio::test]
 async fn serve_shuts_down_gracefully_and_refuses_a_missing_mysql_schema() {
     let mut site = Site::start(TestDb::sqlite(), "", &[], &[]).await;
+    // A second server on a taken port: one clear line, exit code 1.
+    let o = std::process::Command::new(crate::common::bin())
+        .arg("--config")
+        .arg(&site.config)
+        .args([
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &site.server.port.to_string(),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("cannot listen on 127.0.0.1:"), "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error")).count(),
+        1,
+        "{err}"
+    );
     let status = std::process::Command::new("kill")
         .args(["-TERM", &site.server.pid().to_string()])
         .status()
