@@ -11,8 +11,10 @@ use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
 use rsstreaming_shared::auth;
+use rsstreaming_shared::chat::StreamerChange;
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{event_kind, ChatLine, NewEvent, Streamer};
+use rsstreaming_shared::text::MAX_MESSAGE_LEN;
 use serde::Deserialize;
 
 /// Failed authentications allowed per caller address per minute.
@@ -137,17 +139,15 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         Err(why) => return Ok(bad_request(&why)),
     };
     let room = s.room();
+    // Audited like the same change made from the chat (`by` the streamer; never the password).
     if let Some(description) = patch.description {
         let description = description.unwrap_or_default();
         ctx.store
             .set_description(&s.username, Some(&description))
             .await?;
+        let change = StreamerChange::Description(description);
         ctx.store
-            .record_event(NewEvent::now(
-                &room,
-                event_kind::DESCRIPTION,
-                serde_json::json!({ "username": s.username, "description": description, "via": "api" }),
-            ))
+            .record_event(change.audit(&room, &s.username))
             .await?;
     }
     if let Some(password) = patch.streampass {
@@ -155,13 +155,9 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         ctx.store
             .set_streampass(&s.username, password.as_deref())
             .await?;
-        // The password itself stays out of the audit log.
+        let change = StreamerChange::Password(password);
         ctx.store
-            .record_event(NewEvent::now(
-                &room,
-                event_kind::PASSWORD,
-                serde_json::json!({ "username": s.username, "active": password.is_some(), "via": "api" }),
-            ))
+            .record_event(change.audit(&room, &s.username))
             .await?;
     }
     let fresh = ctx.store.streamer(&s.username).await?.unwrap_or(s);
@@ -244,6 +240,12 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         return Ok(json_error(
             StatusCode::BAD_REQUEST,
             "message must not be blank",
+        ));
+    }
+    if text.chars().count() > MAX_MESSAGE_LEN {
+        return Ok(json_error(
+            StatusCode::BAD_REQUEST,
+            &format!("message is too long (at most {MAX_MESSAGE_LEN} characters)"),
         ));
     }
     let room = s.room();

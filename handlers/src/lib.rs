@@ -15,7 +15,9 @@
 //!   `/{room}/playlist.m3u8` is a master playlist of the live qualities (bandwidth estimated
 //!   from each one's newest segment), so players can switch on their own.
 //! - Viewer-password protection covers the page, info, playlists and segments; the pass is the
-//!   `pass_{room}` cookie (HMAC bound to the streamer and its current password; one day).
+//!   `pass_{room}` cookie (HMAC bound to the streamer and its current password; one day). The
+//!   index shows a protected stream's live dot and lock to everyone, its description and
+//!   viewer count only to pass holders.
 //! - `on_publish` answers only `publish.allow` callers, spends a budget of 10 attempts per
 //!   minute per RTMP client address, and treats relays (`<key>_<quality>`, and in redirect mode
 //!   `<room>[_<quality>]` from an allowed address) as accepted non-events: see the publish
@@ -26,9 +28,9 @@
 //!   `{"type","timestamp","name"?,"message"}`; `PATCH /api/info` with `"description": null`
 //!   clears it, `"streampass": null` or `""` removes the password.
 //! - Events recorded here: `stream_start`/`stream_stop` (meta `username`, `app`, `addr`),
-//!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` (meta
-//!   `username`, `description` or `active`, `via: "api"`), and API chat lines. Never a key or a
-//!   viewer password.
+//!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` from the API
+//!   as from the chat (meta `description` or `set`, and `by`), and API chat lines. Never a key
+//!   or a viewer password.
 
 mod access;
 mod api;

@@ -281,6 +281,7 @@ async fn messages_post_and_read() {
             json!({"message": "x", "extra": 1}),
             json!("just a string"),
             json!({"type": null, "message": null}),
+            json!({"message": "y".repeat(2001)}),
         ] {
             let e = error_of(post(body.clone()).await.unwrap(), 400).await;
             assert!(!e.is_empty(), "{body}");

@@ -1,5 +1,11 @@
 //! `rsstreaming serve`: the hyper server that runs every handler of the route table, serves the
 //! chat gateway on `/ws`, and shuts down gracefully on SIGINT/SIGTERM.
+//!
+//! Logs go to stderr through `tracing` (`RUST_LOG` overrides the level). One line per request
+//! is written at debug level (`--debug`, or `RUST_LOG=rsstreaming::serve=debug`): method, path,
+//! route, status, time and client, never a query string, and for `/hls/` and `/auth/` paths
+//! (which a careless URL could fill with a key) only the route. Server errors are logged at
+//! warn level always.
 
 mod proxy;
 mod router;
