@@ -6,7 +6,7 @@
 
 use crate::request::{basic_auth, caller, query_pairs};
 use crate::respond::{self, json, json_error, HandlerResult};
-use crate::status::status;
+use crate::status::{files, is_live};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
@@ -64,17 +64,22 @@ async fn authenticate(
 }
 
 /// `GET /api/info` / the answer of `PATCH /api/info`.
+///
+/// Unlike the public `/{streamer}/info` (whose count is 0 while offline), the streamer sees
+/// the pages open on the stream right now, live or not: who is waiting for it matters to them.
 async fn info_of(ctx: &Ctx, s: &Streamer) -> HandlerResult {
-    let st = status(ctx, s, None).await?;
-    let members = ctx.state.members(&s.room()).await?;
+    let room = s.room();
+    let live = is_live(ctx, files(ctx, s, None)?.as_ref());
+    let viewers = ctx.state.viewer_count(&room).await?;
+    let members = ctx.state.members(&room).await?;
     Ok(json(
         StatusCode::OK,
         &serde_json::json!({
             "username": s.username,
             "description": s.description,
             "streampass": s.streampass,
-            "live": st.live,
-            "viewers": st.viewers,
+            "live": live,
+            "viewers": viewers,
             "members": members,
         }),
     ))

@@ -26,7 +26,8 @@
 //!   after 20 failed logins per minute from one address; bodies must be JSON objects, unknown
 //!   fields are refused (400). `POST /api/messages` answers the recorded line
 //!   `{"type","timestamp","name"?,"message"}`; `PATCH /api/info` with `"description": null`
-//!   clears it, `"streampass": null` or `""` removes the password.
+//!   clears it, `"streampass": null` or `""` removes the password. Its `viewers` counts open
+//!   pages even while offline (the public `info` says 0 then, as the SPEC asks).
 //! - Events recorded here: `stream_start`/`stream_stop` (meta `username`, `app`, `addr`),
 //!   `publish_refused` (room `""`, meta `app`, `addr`), `description`/`password` from the API
 //!   as from the chat (meta `description` or `set`, and `by`), and API chat lines. Never a key

@@ -107,6 +107,20 @@ async fn viewers_members_and_api_posts_meet_the_chat() {
             Duration::from_secs(60),
         );
         assert_eq!(wait_count(&site, 0).await["count"], 0);
+        // The streamer still sees who waits for the stream.
+        viewer.send("presence", json!({"streamer": "bob"})).await;
+        let api: Value = site
+            .http
+            .get(site.url("/api/info"))
+            .basic_auth("bob", Some(KEY))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["live"], false);
+        assert_eq!(api["viewers"], 1);
         viewer.close().await;
     }
 }
