@@ -28,7 +28,14 @@ impl Site {
         streamers: &[(&str, &str)],
     ) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = write_config(dir.path(), &db.url, extra_yaml);
+        // A generous live window, so a slow machine does not turn a fresh test stream stale
+        // between writing it and asking; staleness tests age files well past it.
+        let extra = if extra_yaml.contains("live_indicator_delay") {
+            extra_yaml.to_string()
+        } else {
+            format!("live_indicator_delay: 20\n{extra_yaml}")
+        };
+        let config = write_config(dir.path(), &db.url, &extra);
         if db.backend == "mysql" {
             run_ok(&config, &["database", "create"]);
         }
