@@ -272,7 +272,8 @@ async fn no_public_response_contains_the_key() {
         let site = Site::start(
             db,
             "video_qualities: [Original, 480P]\n",
-            &[],
+            // Debug logging: one line per request, which must not show a key either.
+            &["--debug"],
             &[("bob", KEY), ("Alice", "Al1ceK3y")],
         )
         .await;
@@ -337,8 +338,33 @@ async fn no_public_response_contains_the_key() {
             }
         }
         assert_eq!(checked, 36);
-        // And the logs neither (info level).
+        // Nor the logs, even at debug level, even for hook calls and requests naming a key.
+        for name in [KEY, "wrong-key"] {
+            let r = site
+                .http
+                .post(site.url(&format!("/auth/on_publish?name={name}")))
+                .form(&[("app", "live"), ("name", name), ("addr", "127.0.0.1")])
+                .send()
+                .await
+                .unwrap();
+            assert!(r.status().is_success() || r.status() == 403);
+            site.get(&format!("/auth/on_publish_done?name={name}"))
+                .await;
+        }
+        assert_eq!(
+            site.get(&format!("/hls/{KEY}_Original-1.ts"))
+                .await
+                .status(),
+            404
+        );
+        assert_eq!(
+            site.get(&format!("/hls/bob/{KEY}.m3u8")).await.status(),
+            404
+        );
         let log = site.server.log();
-        assert!(!log.contains(KEY) && !log.contains("Al1ceK3y"), "{log}");
+        assert!(log.contains("DEBUG"), "debug logging is on: {log}");
+        for secret in [KEY, "Al1ceK3y", "wrong-key"] {
+            assert!(!log.contains(secret), "{secret} in the log: {log}");
+        }
     }
 }
