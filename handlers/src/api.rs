@@ -160,9 +160,16 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         ctx.store
             .set_streampass(&s.username, password.as_deref())
             .await?;
+        let active = password.is_some();
         let change = StreamerChange::Password(password);
         ctx.store
             .record_event(change.audit(&room, &s.username))
+            .await?;
+        ctx.state
+            .announce(&Announcement::PasswordChanged {
+                room: room.clone(),
+                active,
+            })
             .await?;
     }
     let fresh = ctx.store.streamer(&s.username).await?.unwrap_or(s);

@@ -13,12 +13,14 @@
 //!   (Attempts, not only failures, count because the shared state's throttle cannot look
 //!   without counting; a streamer reconnecting ten times a minute is not a real case.)
 //!
-//! Relays are not publishes: the transcoding config pushes `<key>_<quality>` (rename mode) or
-//! `<room>[_<quality>]` (redirect mode) back into nginx from ffmpeg on this machine, and a
-//! server-level `on_publish` sends those through the hook too. Such a name, from a client
-//! address in `publish.allow`, is accepted with 200, records nothing, and spends no budget.
-//! From any other address a room name is just a wrong key (it must not let an outsider publish
-//! under a streamer's public name).
+//! Relays are not publishes: the seed's transcoding config pushes `<key>_<quality>` back into
+//! nginx from ffmpeg on this machine, and a server-level `on_publish` sends those through the
+//! hook too. Such a name, from a client address in `publish.allow`, is accepted with 200,
+//! records nothing, and spends no budget; it proves knowledge of the key, so it opens nothing.
+//! A bare room name is never accepted, from any address: otherwise any local user could publish
+//! as any streamer in redirect mode. The redirect layouts (`infra/nginx/rtmp-redirect.conf`,
+//! `rtmp-multi.conf`) therefore put `on_publish` in the `live` application only, and the `hls`
+//! application accepts publishes from 127.0.0.1 alone.
 
 use crate::request::{caller, field, form_pairs, query_pairs};
 use crate::respond::{self, HandlerResult};
@@ -81,13 +83,6 @@ async fn identify(
     if quality.is_some() {
         if let Some(s) = ctx.store.streamer_by_key(base).await? {
             return Ok(Publisher::Relay(s));
-        }
-    }
-    if ctx.config.publish.mode == PublishMode::Redirect {
-        if let Some(s) = ctx.store.streamer(base).await? {
-            if s.room() == base {
-                return Ok(Publisher::Relay(s));
-            }
         }
     }
     Ok(Publisher::Unknown)

@@ -166,4 +166,29 @@ mod tests {
         assert_eq!(names.len(), table.len());
         assert!(table.iter().all(|r| r.path.starts_with('/')));
     }
+
+    #[test]
+    fn every_fixed_first_segment_is_a_reserved_username() {
+        use rsstreaming_shared::names::{reserved_username, valid_username};
+        for r in routes() {
+            let first = r
+                .path
+                .trim_start_matches('/')
+                .split('/')
+                .next()
+                .unwrap_or("");
+            if first.starts_with('{') || !valid_username(first) {
+                continue; // a parameter, the root, or a name no streamer can have (`emotes.json`)
+            }
+            assert!(
+                reserved_username(first),
+                "a streamer named `{first}` would shadow {}",
+                r.path
+            );
+        }
+        assert!(
+            reserved_username("ws"),
+            "the gateway's /ws lives outside the route table"
+        );
+    }
 }

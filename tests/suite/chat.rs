@@ -534,6 +534,38 @@ async fn api_and_cli_messages_reach_the_chat() {
 }
 
 #[tokio::test]
+async fn an_api_password_change_reaches_the_room() {
+    let site = site().await;
+    let (mut viewer, _) = Chat::login(&site.server.base, "streamer", "viewer").await;
+    let patch = |body: Value| {
+        site.http
+            .patch(site.url("/api/info"))
+            .basic_auth("streamer", Some(KEY))
+            .json(&body)
+            .send()
+    };
+    assert_eq!(
+        patch(json!({"streampass": "letmein"}))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let on = viewer.expect("password activated").await;
+    assert_eq!(on, json!({"username": "streamer"}));
+    assert!(
+        !on.to_string().contains("letmein"),
+        "the room never sees the password"
+    );
+    assert_eq!(
+        patch(json!({"streampass": null})).await.unwrap().status(),
+        200
+    );
+    let off = viewer.expect("password deactivated").await;
+    assert_eq!(off["username"], "streamer");
+}
+
+#[tokio::test]
 async fn emote_changes_reach_open_pages() {
     let site = site().await;
     let base = &site.server.base;

@@ -4,7 +4,7 @@
 
 use super::fanout::{frame, open_envelope, Socket};
 use super::Gateway;
-use rsstreaming_shared::chat::{ChatterType, Outgoing};
+use rsstreaming_shared::chat::{ChatterType, Outgoing, StreamerChange};
 use rsstreaming_shared::state::{Announcement, Inbound};
 use rsstreaming_shared::store::{event_kind, Emote, NewEvent, Store, Streamer};
 use rsstreaming_shared::text;
@@ -219,6 +219,14 @@ impl Gateway {
             Announcement::EmoteRemoved { alias } => {
                 if let Some(out) = self.emotes.removed(&alias) {
                     self.local.deliver_all(&frame(&out));
+                }
+            }
+            Announcement::PasswordChanged { room, active } => {
+                // The broadcast names the change, never the password, so none is needed here.
+                let change = StreamerChange::Password(active.then(String::new));
+                if let Some(out) = change.broadcast(&room) {
+                    self.local
+                        .deliver(&room.to_ascii_lowercase(), &frame(&out), None);
                 }
             }
         }

@@ -60,6 +60,12 @@ pub enum Announcement {
     EmoteRemoved {
         alias: String,
     },
+    /// The viewer password was set or removed outside the chat (remote-control API), so the
+    /// room learns it as it would from `/password`.
+    PasswordChanged {
+        room: String,
+        active: bool,
+    },
 }
 
 /// The interface both backends implement; one conformance suite runs against both.

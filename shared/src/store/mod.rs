@@ -54,6 +54,8 @@ pub enum StoreError {
     UnknownStreamer(String),
     #[error("invalid username `{0}`: use 1-64 letters, digits, '_' or '-'")]
     InvalidUsername(String),
+    #[error("the username `{0}` is reserved for the site's own pages")]
+    ReservedUsername(String),
     #[error("a stream key must not be empty")]
     EmptyKey,
     #[error("emote `{0}` already exists")]

@@ -87,6 +87,9 @@ impl Store {
         if !valid_username(username) {
             return Err(StoreError::InvalidUsername(username.to_string()));
         }
+        if crate::names::reserved_username(username) {
+            return Err(StoreError::ReservedUsername(username.to_string()));
+        }
         if key.is_empty() {
             return Err(StoreError::EmptyKey);
         }
