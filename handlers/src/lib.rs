@@ -19,9 +19,9 @@
 //!   index shows a protected stream's live dot and lock to everyone, its description and
 //!   viewer count only to pass holders.
 //! - `on_publish` answers only `publish.allow` callers, spends a budget of 10 attempts per
-//!   minute per RTMP client address, and treats relays (`<key>_<quality>`, and in redirect mode
-//!   `<room>[_<quality>]` from an allowed address) as accepted non-events: see the publish
-//!   module documentation (`publish.rs`).
+//!   minute per RTMP client address, and treats transcode relays (`<key>_<quality>` from an
+//!   allowed address) as accepted non-events; a bare room name is never accepted: see the
+//!   publish module documentation (`publish.rs`).
 //! - The API answers 401 (with `WWW-Authenticate`) to missing or wrong credentials and 429
 //!   after 20 failed logins per minute from one address; bodies must be JSON objects, unknown
 //!   fields are refused (400). `POST /api/messages` answers the recorded line
@@ -43,6 +43,7 @@ mod render;
 mod request;
 mod respond;
 mod route;
+mod router;
 mod routes;
 mod statics;
 mod status;
@@ -50,5 +51,6 @@ mod stream;
 
 pub use context::{Caller, Ctx};
 pub use render::asset_url;
-pub use route::{Handler, HandlerFuture, Params, Route};
+pub use route::{Handler, HandlerFuture, Params, Route, MAX_BODY};
+pub use router::{Lookup, RouteTableError, Router};
 pub use routes::routes;

@@ -7,6 +7,10 @@ use http::{Method, Request, Response};
 use std::future::Future;
 use std::pin::Pin;
 
+/// The largest request body any transport hands a handler; larger requests get 413 (the API's
+/// JSON bodies are tiny, and a cap keeps a hostile client from making us buffer megabytes).
+pub const MAX_BODY: usize = 64 * 1024;
+
 /// What a handler returns (boxed so the table can hold plain function pointers).
 pub type HandlerFuture = Pin<Box<dyn Future<Output = Response<Bytes>> + Send>>;
 

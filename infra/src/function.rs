@@ -15,12 +15,9 @@
 use bytes::Bytes;
 use futures_util::FutureExt;
 use http::{header, HeaderValue, Method, Request, Response, StatusCode};
-use rsstreaming_handlers::{Ctx, Params, Route};
+use rsstreaming_handlers::{Ctx, Lookup, Route, Router, MAX_BODY};
 use std::collections::BTreeSet;
 use std::panic::AssertUnwindSafe;
-
-/// The largest request body a handler is given, as for `rsstreaming serve`; larger → 413.
-pub const MAX_BODY: usize = 64 * 1024;
 
 /// The `RSSTREAMING_FUNCTION` value of the fallback function that serves every route.
 pub const ALL_ROUTES: &str = "*";
@@ -32,24 +29,14 @@ pub enum SelectError {
     Empty { known: String },
     #[error("RSSTREAMING_FUNCTION names `{name}`, which is not a route; known routes: {known}")]
     Unknown { name: String, known: String },
-    #[error("route table: {0}")]
+    #[error("{0}")]
     Table(String),
-}
-
-/// What a request method and path resolve to inside one function.
-pub enum Resolved<'a> {
-    Found(&'a Route, Params),
-    /// The path belongs to this function but not with that method; the `Allow` value.
-    MethodNotAllowed(String),
-    NotFound,
 }
 
 /// The routes one function serves, with a router over their patterns.
 pub struct Function {
     name: String,
-    /// Routes grouped by path, in table order.
-    by_path: Vec<Vec<Route>>,
-    router: matchit::Router<usize>,
+    router: Router,
 }
 
 impl Function {
@@ -81,33 +68,14 @@ impl Function {
                 });
             }
         }
-        let mut by_path: Vec<Vec<Route>> = Vec::new();
-        let mut router = matchit::Router::new();
-        for route in table
+        let selected: Vec<Route> = table
             .iter()
             .filter(|r| everything || wanted.contains(&r.name))
-        {
-            match by_path.iter_mut().find(|g| g[0].path == route.path) {
-                Some(group) => {
-                    if group.iter().any(|r| r.method == route.method) {
-                        return Err(SelectError::Table(format!(
-                            "{} {} declared twice",
-                            route.method, route.path
-                        )));
-                    }
-                    group.push(route.clone());
-                }
-                None => {
-                    router.insert(route.path, by_path.len()).map_err(|e| {
-                        SelectError::Table(format!("cannot route {}: {e}", route.path))
-                    })?;
-                    by_path.push(vec![route.clone()]);
-                }
-            }
-        }
+            .cloned()
+            .collect();
+        let router = Router::new(selected).map_err(|e| SelectError::Table(e.to_string()))?;
         Ok(Self {
             name: wanted.join(","),
-            by_path,
             router,
         })
     }
@@ -119,40 +87,12 @@ impl Function {
 
     /// The routes this function serves.
     pub fn routes(&self) -> impl Iterator<Item = &Route> {
-        self.by_path.iter().flatten()
+        self.router.routes()
     }
 
     /// Matches a method and path against this function's routes (`HEAD` finds `GET`).
-    pub fn resolve(&self, method: &Method, path: &str) -> Resolved<'_> {
-        let Ok(found) = self.router.at(path) else {
-            return Resolved::NotFound;
-        };
-        let routes = &self.by_path[*found.value];
-        let wanted = if method == Method::HEAD {
-            &Method::GET
-        } else {
-            method
-        };
-        match routes.iter().find(|r| r.method == *wanted) {
-            Some(route) => {
-                let params = found
-                    .params
-                    .iter()
-                    .map(|(k, v)| {
-                        let decoded = percent_encoding::percent_decode_str(v).decode_utf8_lossy();
-                        (k.to_string(), decoded.into_owned())
-                    })
-                    .collect();
-                Resolved::Found(route, Params(params))
-            }
-            None => {
-                let mut allow: Vec<&str> = routes.iter().map(|r| r.method.as_str()).collect();
-                if routes.iter().any(|r| r.method == Method::GET) {
-                    allow.push("HEAD");
-                }
-                Resolved::MethodNotAllowed(allow.join(", "))
-            }
-        }
+    pub fn resolve(&self, method: &Method, path: &str) -> Lookup<'_> {
+        self.router.lookup(method, path)
     }
 
     /// Runs the handler the request resolves to, with the dispatcher's surroundings.
@@ -161,7 +101,7 @@ impl Function {
         let method = req.method().clone();
         let path = req.uri().path().to_string();
         let (route, response) = match self.resolve(&method, &path) {
-            Resolved::Found(route, params) => {
+            Lookup::Found(route, params) => {
                 let response = if req.body().len() > MAX_BODY {
                     plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n")
                 } else {
@@ -176,14 +116,14 @@ impl Function {
                 };
                 (route.name, response)
             }
-            Resolved::MethodNotAllowed(allow) => {
+            Lookup::MethodNotAllowed(allow) => {
                 let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
                 if let Ok(v) = HeaderValue::from_str(&allow) {
                     r.headers_mut().insert(header::ALLOW, v);
                 }
                 ("-", r)
             }
-            Resolved::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
+            Lookup::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
         };
         let mut response = response;
         if method == Method::HEAD {
@@ -253,28 +193,28 @@ mod tests {
     fn parameters_come_from_the_route_pattern() {
         let f = Function::select(&table(), "*").unwrap();
         match f.resolve(&Method::POST, "/al%20ice/echo") {
-            Resolved::Found(route, params) => {
+            Lookup::Found(route, params) => {
                 assert_eq!(route.name, "echo_post");
                 assert_eq!(params.get("streamer"), Some("al ice"), "decoded");
             }
             _ => panic!("expected a match"),
         }
         match f.resolve(&Method::HEAD, "/alice/echo") {
-            Resolved::Found(route, _) => assert_eq!(route.name, "echo_get"),
+            Lookup::Found(route, _) => assert_eq!(route.name, "echo_get"),
             _ => panic!("HEAD is answered by GET"),
         }
         assert!(matches!(
             f.resolve(&Method::DELETE, "/alice/echo"),
-            Resolved::MethodNotAllowed(m) if m == "GET, POST, HEAD"
+            Lookup::MethodNotAllowed(m) if m == "GET, POST, HEAD"
         ));
         let f = Function::select(&table(), "echo_post").unwrap();
         assert!(matches!(
             f.resolve(&Method::GET, "/hello"),
-            Resolved::NotFound
+            Lookup::NotFound
         ));
         assert!(matches!(
             f.resolve(&Method::GET, "/alice/echo"),
-            Resolved::MethodNotAllowed(m) if m == "POST"
+            Lookup::MethodNotAllowed(m) if m == "POST"
         ));
     }
 

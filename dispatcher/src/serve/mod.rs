@@ -8,7 +8,6 @@
 //! warn level always.
 
 mod proxy;
-mod router;
 
 use crate::gateway::Gateway;
 use anyhow::Context;
@@ -22,8 +21,7 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use router::{Lookup, Router};
-use rsstreaming_handlers::{Caller, Ctx};
+use rsstreaming_handlers::{Caller, Ctx, Lookup, Router, MAX_BODY};
 use rsstreaming_shared::state::SharedState;
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -33,8 +31,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::net::TcpListener;
 
-/// Largest request body read (API JSON, forms, hook fields); larger → 413.
-pub const MAX_BODY: usize = 64 * 1024;
 /// How long a client may take to send its body.
 const BODY_TIMEOUT: Duration = Duration::from_secs(30);
 /// How long shutdown waits for requests in flight.

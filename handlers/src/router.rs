@@ -1,8 +1,13 @@
-//! The matchit router built from the handlers' route table.
+//! The matchit router built from the route table, shared by every transport (the local
+//! dispatcher and the cloud adapter) so 404/405/HEAD and parameter decoding behave the same.
 
-use anyhow::Context;
+use crate::{Params, Route};
 use http::Method;
-use rsstreaming_handlers::{Params, Route};
+
+/// The route table cannot be routed (a pattern matchit rejects, or a method declared twice).
+#[derive(Debug, thiserror::Error)]
+#[error("route table: {0}")]
+pub struct RouteTableError(String);
 
 /// Routes grouped by path, so a known path with the wrong method can answer 405 + `Allow`.
 pub struct Router {
@@ -19,7 +24,7 @@ pub enum Lookup<'r> {
 }
 
 impl Router {
-    pub fn new(routes: Vec<Route>) -> anyhow::Result<Self> {
+    pub fn new(routes: Vec<Route>) -> Result<Self, RouteTableError> {
         let mut paths = matchit::Router::new();
         let mut by_path: Vec<Vec<Route>> = Vec::new();
         let mut index_of: Vec<&'static str> = Vec::new();
@@ -27,24 +32,28 @@ impl Router {
             match index_of.iter().position(|p| *p == route.path) {
                 Some(i) => {
                     if by_path[i].iter().any(|r| r.method == route.method) {
-                        anyhow::bail!(
-                            "route table: {} {} declared twice",
-                            route.method,
-                            route.path
-                        );
+                        return Err(RouteTableError(format!(
+                            "{} {} declared twice",
+                            route.method, route.path
+                        )));
                     }
                     by_path[i].push(route);
                 }
                 None => {
-                    paths
-                        .insert(route.path, by_path.len())
-                        .with_context(|| format!("route table: cannot route {}", route.path))?;
+                    paths.insert(route.path, by_path.len()).map_err(|e| {
+                        RouteTableError(format!("cannot route {}: {e}", route.path))
+                    })?;
                     index_of.push(route.path);
                     by_path.push(vec![route]);
                 }
             }
         }
         Ok(Self { paths, by_path })
+    }
+
+    /// Every route, grouped by path in table order.
+    pub fn routes(&self) -> impl Iterator<Item = &Route> {
+        self.by_path.iter().flatten()
     }
 
     /// Finds the route for `method` and `path`; `HEAD` is answered by the `GET` route.
@@ -95,7 +104,7 @@ mod tests {
 
     #[test]
     fn the_site_table_routes_as_intended() {
-        let r = Router::new(rsstreaming_handlers::routes()).unwrap();
+        let r = Router::new(crate::routes()).unwrap();
         assert_eq!(found(&r, Method::GET, "/").unwrap().0, "index");
         assert_eq!(found(&r, Method::GET, "/healthz").unwrap().0, "healthz");
         assert_eq!(
