@@ -566,6 +566,50 @@ async fn an_api_password_change_reaches_the_room() {
 }
 
 #[tokio::test]
+async fn a_protected_stream_s_chat_needs_the_viewer_pass() {
+    let site = site().await;
+    let base = &site.server.base;
+    site.cli(&[
+        "streamer",
+        "password",
+        "--username",
+        "streamer",
+        "--password",
+        "pw",
+    ]);
+    let login = json!({"streamer": "streamer", "username": "viewer", "color": "red"});
+    let mut outsider = Chat::connect(base).await;
+    outsider.send("login", login.clone()).await;
+    assert!(outsider
+        .expect_msg("error", "password-protected")
+        .await
+        .contains("password"));
+    let mut forged = Chat::connect_with_cookie(base, "pass_streamer=forged").await;
+    forged.send("login", login.clone()).await;
+    forged.expect_msg("error", "password-protected").await;
+
+    // The password page's cookie lets the viewer in.
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let r = no_redirects
+        .post(site.url("/streamer/password"))
+        .form(&[("streampass", "pw")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap();
+    let pair = cookie.split(';').next().unwrap().to_string();
+    let mut viewer = Chat::connect_with_cookie(base, &pair).await;
+    viewer.send("login", login).await;
+    viewer.expect("login success").await;
+    // The streamer needs no pass: the key proves more.
+    Chat::admin(base, "streamer", KEY).await;
+}
+
+#[tokio::test]
 async fn emote_changes_reach_open_pages() {
     let site = site().await;
     let base = &site.server.base;

@@ -28,6 +28,18 @@ impl Chat {
         Self { ws }
     }
 
+    /// Connects sending a `Cookie` header, as a browser holding a viewer pass does.
+    pub async fn connect_with_cookie(base: &str, cookie: &str) -> Self {
+        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+        let mut req = ws_url(base).into_client_request().expect("request");
+        req.headers_mut()
+            .insert("cookie", cookie.parse().expect("cookie header"));
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("websocket connect");
+        Self { ws }
+    }
+
     /// Connects and logs in; returns the client and the `login success` data.
     pub async fn login(base: &str, streamer: &str, name: &str) -> (Self, Value) {
         let mut c = Self::connect(base).await;

@@ -117,7 +117,16 @@ impl Gateway {
         if response.status() != StatusCode::SWITCHING_PROTOCOLS {
             return response;
         }
-        let peer = req.extensions().get::<Caller>().map(|c| c.addr);
+        let peer = socket::Handshake {
+            addr: req.extensions().get::<Caller>().map(|c| c.addr),
+            cookies: req
+                .headers()
+                .get_all(http::header::COOKIE)
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .collect::<Vec<_>>()
+                .join("; "),
+        };
         let gw = self.clone();
         tokio::spawn(async move {
             match hyper::upgrade::on(req).await {

@@ -3,8 +3,9 @@
 //! need, carries out their effects through the shared state and records the audit events.
 
 use super::fanout::{envelope, Login, Route, Socket};
-use super::socket::Limits;
+use super::socket::{Handshake, Limits};
 use super::Gateway;
+use rsstreaming_shared::auth::{pass_cookie_name, viewer_pass_ok};
 use rsstreaming_shared::chat::rules::{self, Change, Effect, Room, StreamerChange};
 use rsstreaming_shared::chat::{self as chat, ChatterType, Incoming, Member, Outgoing};
 use rsstreaming_shared::state::Replace;
@@ -12,7 +13,6 @@ use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
 use rsstreaming_shared::text::{self, NameProblem};
 use rsstreaming_shared::{drawing, names};
 use sha2::{Digest, Sha256};
-use std::net::IpAddr;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
@@ -36,7 +36,7 @@ impl Gateway {
         socket: &Arc<Socket>,
         text: &str,
         limits: &mut Limits,
-        peer: Option<IpAddr>,
+        peer: &Handshake,
     ) {
         let incoming = match Incoming::parse(text) {
             Ok(i) => i,
@@ -96,7 +96,7 @@ impl Gateway {
         username: &str,
         color: &str,
         key: Option<&str>,
-        peer: Option<IpAddr>,
+        peer: &Handshake,
     ) {
         if socket.login().is_some() {
             socket.send(&Outgoing::error("You are already logged in."));
@@ -130,9 +130,22 @@ impl Gateway {
             return socket.send(&Outgoing::error("Streamer does not exist"));
         };
         let room = record.room();
+        let wants_admin = text::name_key(username) == room;
+        // A protected stream's chat is as protected as its video: a viewer needs the pass the
+        // password page hands out; the streamer proves more with the key below.
+        if let Some(password) = &record.streampass {
+            let passed = peer
+                .cookie(&pass_cookie_name(&room))
+                .is_some_and(|token| viewer_pass_ok(&self.ctx.secret, &room, password, token));
+            if !passed && !wants_admin {
+                return socket.send(&Outgoing::error(
+                    "This stream is password-protected: enter the password first.",
+                ));
+            }
+        }
         let mut name = username.to_string();
         let mut kind = ChatterType::Normal;
-        if text::name_key(username) == room {
+        if wants_admin {
             let Some(key) = key else {
                 return socket.send(&Outgoing::LoginKeyRequired {
                     username: record.username.clone(),
@@ -140,7 +153,7 @@ impl Gateway {
             };
             let bucket = format!(
                 "chat-key:{}",
-                peer.map_or_else(|| room.clone(), |p| p.to_string())
+                peer.addr.map_or_else(|| room.clone(), |p| p.to_string())
             );
             match self.state.throttle(&bucket, KEY_ATTEMPTS, 60).await {
                 Ok(true) => {}

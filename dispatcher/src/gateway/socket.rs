@@ -84,14 +84,34 @@ impl Limits {
     }
 }
 
+/// What the upgrade request told us about the client, for the session's checks.
+#[derive(Debug, Clone, Default)]
+pub struct Handshake {
+    /// The client's address after trusted proxy hops.
+    pub addr: Option<IpAddr>,
+    /// The `Cookie` header(s), joined; viewer passes for protected streams travel here.
+    pub cookies: String,
+}
+
+impl Handshake {
+    /// The value of cookie `name`, if the browser sent it.
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies
+            .split(';')
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.trim_matches('"'))
+    }
+}
+
 /// Serves an upgraded connection until it closes.
-pub async fn serve(gw: Arc<Gateway>, io: TokioIo<Upgraded>, peer: Option<IpAddr>) {
+pub async fn serve(gw: Arc<Gateway>, io: TokioIo<Upgraded>, peer: Handshake) {
     let ws: Ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config())).await;
     let (sink, stream) = ws.split();
     let (socket, rx) = Socket::new(gw.next_socket_id());
     gw.local.add_socket(&socket);
     let writer = tokio::spawn(write_loop(sink, rx, socket.clone()));
-    read_loop(&gw, stream, &socket, peer).await;
+    read_loop(&gw, stream, &socket, &peer).await;
     socket.close(CloseCode::Normal, "bye");
     gw.session_closed(&socket).await;
     gw.local.remove_socket(&socket.id);
@@ -102,7 +122,7 @@ async fn read_loop(
     gw: &Arc<Gateway>,
     mut stream: futures_util::stream::SplitStream<Ws>,
     socket: &Arc<Socket>,
-    peer: Option<IpAddr>,
+    peer: &Handshake,
 ) {
     let mut limits = Limits::new();
     loop {
@@ -199,4 +219,20 @@ async fn write_loop(
         let _ = sink.close().await;
     })
     .await;
+}
+
+#[cfg(test)]
+mod handshake_tests {
+    use super::Handshake;
+
+    #[test]
+    fn cookies_are_found_by_name() {
+        let h = Handshake {
+            addr: None,
+            cookies: "a=1; pass_bob=tok-en; b=\"q\"".into(),
+        };
+        assert_eq!(h.cookie("pass_bob"), Some("tok-en"));
+        assert_eq!(h.cookie("b"), Some("q"));
+        assert_eq!(h.cookie("pass_alice"), None);
+    }
 }
