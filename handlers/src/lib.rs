@@ -51,6 +51,7 @@ mod stream;
 
 pub use context::{Caller, Ctx};
 pub use render::asset_url;
+pub use respond::text as plain_text;
 pub use route::{Handler, HandlerFuture, Params, Route, MAX_BODY};
-pub use router::{Lookup, RouteTableError, Router};
+pub use router::{run, unrouted, Lookup, RouteTableError, Router};
 pub use routes::routes;

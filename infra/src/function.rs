@@ -13,11 +13,9 @@
 //! plain 500 rather than a failed invocation.
 
 use bytes::Bytes;
-use futures_util::FutureExt;
-use http::{header, HeaderValue, Method, Request, Response, StatusCode};
-use rsstreaming_handlers::{Ctx, Lookup, Route, Router, MAX_BODY};
+use http::{Method, Request, Response, StatusCode};
+use rsstreaming_handlers::{plain_text, unrouted, Ctx, Lookup, Route, Router, MAX_BODY};
 use std::collections::BTreeSet;
-use std::panic::AssertUnwindSafe;
 
 /// The `RSSTREAMING_FUNCTION` value of the fallback function that serves every route.
 pub const ALL_ROUTES: &str = "*";
@@ -103,27 +101,14 @@ impl Function {
         let (route, response) = match self.resolve(&method, &path) {
             Lookup::Found(route, params) => {
                 let response = if req.body().len() > MAX_BODY {
-                    plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n")
+                    plain_text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n")
                 } else {
-                    let fut = (route.handler)(ctx, req, params);
-                    match AssertUnwindSafe(fut).catch_unwind().await {
-                        Ok(r) => r,
-                        Err(_) => {
-                            tracing::error!(route = route.name, "handler panicked");
-                            plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
-                        }
-                    }
+                    rsstreaming_handlers::run(route, ctx, req, params).await
                 };
                 (route.name, response)
             }
-            Lookup::MethodNotAllowed(allow) => {
-                let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-                if let Ok(v) = HeaderValue::from_str(&allow) {
-                    r.headers_mut().insert(header::ALLOW, v);
-                }
-                ("-", r)
-            }
-            Lookup::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
+            Lookup::MethodNotAllowed(allow) => ("-", unrouted(Some(&allow))),
+            Lookup::NotFound => ("-", unrouted(None)),
         };
         let mut response = response;
         if method == Method::HEAD {
@@ -151,20 +136,11 @@ fn loggable_path(path: &str) -> &str {
     }
 }
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
-    let mut resp = Response::new(Bytes::from_static(text.as_bytes()));
-    *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    resp
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::testing::{ctx, table};
+    use http::header;
 
     #[test]
     fn selects_by_name_and_rejects_unknown_names() {

@@ -12,8 +12,7 @@ mod proxy;
 use crate::gateway::Gateway;
 use anyhow::Context;
 use bytes::Bytes;
-use futures_util::FutureExt;
-use http::header::{self, HeaderValue};
+use http::header;
 use http::{Method, Request, Response, StatusCode};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
@@ -21,11 +20,10 @@ use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use rsstreaming_handlers::{Caller, Ctx, Lookup, Router, MAX_BODY};
+use rsstreaming_handlers::{plain_text, unrouted, Caller, Ctx, Lookup, Router, MAX_BODY};
 use rsstreaming_shared::state::SharedState;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -193,16 +191,6 @@ async fn shutdown_signal() {
 
 type Body = Full<Bytes>;
 
-fn plain(status: StatusCode, text: &'static str) -> Response<Bytes> {
-    let mut r = Response::new(Bytes::from_static(text.as_bytes()));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
-
 /// The path as it may appear in logs: hook and segment paths could carry a key if someone
 /// typed one into a URL, so only their route is logged; query strings never are.
 fn loggable_path(path: &str) -> &str {
@@ -233,27 +221,14 @@ impl App {
                     let name = route.name;
                     let response = match read_body(req).await {
                         Ok(req) => {
-                            let fut = (route.handler)(self.ctx.clone(), req, params);
-                            match AssertUnwindSafe(fut).catch_unwind().await {
-                                Ok(r) => r,
-                                Err(_) => {
-                                    tracing::error!(route = name, "handler panicked");
-                                    plain(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
-                                }
-                            }
+                            rsstreaming_handlers::run(route, self.ctx.clone(), req, params).await
                         }
                         Err(r) => r,
                     };
                     (name, response)
                 }
-                Lookup::MethodNotAllowed(allow) => {
-                    let mut r = plain(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-                    if let Ok(v) = HeaderValue::from_str(&allow) {
-                        r.headers_mut().insert(header::ALLOW, v);
-                    }
-                    ("-", r)
-                }
-                Lookup::NotFound => ("-", plain(StatusCode::NOT_FOUND, "not found\n")),
+                Lookup::MethodNotAllowed(allow) => ("-", unrouted(Some(&allow))),
+                Lookup::NotFound => ("-", unrouted(None)),
             }
         };
 
@@ -271,7 +246,7 @@ impl App {
 
 /// Reads the whole body (at most [`MAX_BODY`] bytes, within [`BODY_TIMEOUT`]).
 async fn read_body(req: Request<Incoming>) -> Result<Request<Bytes>, Response<Bytes>> {
-    let too_large = || plain(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+    let too_large = || plain_text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -284,12 +259,12 @@ async fn read_body(req: Request<Incoming>) -> Result<Request<Bytes>, Response<By
     let collected =
         tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await;
     match collected {
-        Err(_) => Err(plain(
+        Err(_) => Err(plain_text(
             StatusCode::REQUEST_TIMEOUT,
             "request body too slow\n",
         )),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Ok(Err(_)) => Err(plain(
+        Ok(Err(_)) => Err(plain_text(
             StatusCode::BAD_REQUEST,
             "could not read the request body\n",
         )),
