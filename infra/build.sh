@@ -4,7 +4,8 @@
 #                                            rsstreaming-lambda binary as `bootstrap`; the
 #                                            function's RSSTREAMING_FUNCTION picks its route)
 #   target/lambda/<arch>/bootstrap           the binary per architecture built
-#   target/container/rsstreaming             the gateway binary for infra/container/Dockerfile
+#   target/container/rsstreaming             the gateway binary, stripped (infra/cold-start.sh runs it;
+#                                            infra/container/Dockerfile builds its own)
 #
 # usage: infra/build.sh [--arch x86_64|arm64|all] [--deploy-arch x86_64|arm64]
 #   --arch         architectures to build (default: every one whose Rust target is installed)

@@ -3,6 +3,7 @@
 mod api;
 mod database;
 mod emote;
+mod import;
 mod message;
 mod streamer;
 
@@ -52,6 +53,11 @@ pub enum Command {
         #[command(subcommand)]
         action: message::MessageAction,
     },
+    /// Bring another system's data into this site's database.
+    Import {
+        #[command(subcommand)]
+        source: import::ImportSource,
+    },
 }
 
 /// Runs one parsed command line.
@@ -65,6 +71,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,
         Command::Message { action } => message::run(&cli.config, action).await,
+        Command::Import { source } => import::run(&open_store(&cli.config).await?, source).await,
     }
 }
 

@@ -16,7 +16,7 @@ const MAX_URI: usize = 64 * 1024;
 
 /// Only URIs a browser can load as an image without running anything: http(s), a site path,
 /// or an inline raster image.
-fn check_uri(uri: &str) -> StoreResult<()> {
+pub(crate) fn check_uri(uri: &str) -> StoreResult<()> {
     let lower = uri.to_ascii_lowercase();
     let ok = uri.len() <= MAX_URI
         && !uri

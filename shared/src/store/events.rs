@@ -77,25 +77,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.pool.begin().await?;
-        for chunk in events.chunks(200) {
-            let mut sql = String::from("INSERT INTO events (ts, room, kind, meta) VALUES ");
-            for i in 0..chunk.len() {
-                sql.push_str(if i == 0 {
-                    "(?, ?, ?, ?)"
-                } else {
-                    ", (?, ?, ?, ?)"
-                });
-            }
-            let mut q = sqlx::query(&sql);
-            for e in chunk {
-                q = q
-                    .bind(e.ts)
-                    .bind(e.room.clone())
-                    .bind(e.kind)
-                    .bind(e.meta.to_string());
-            }
-            q.execute(&mut *tx).await?;
-        }
+        insert_events(&mut tx, events).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -179,6 +161,33 @@ impl Store {
         }
         Ok(lines)
     }
+}
+
+/// Inserts events on `conn` (a transaction of the caller's), 200 rows a statement.
+pub(super) async fn insert_events(
+    conn: &mut sqlx::AnyConnection,
+    events: &[NewEvent],
+) -> StoreResult<()> {
+    for chunk in events.chunks(200) {
+        let mut sql = String::from("INSERT INTO events (ts, room, kind, meta) VALUES ");
+        for i in 0..chunk.len() {
+            sql.push_str(if i == 0 {
+                "(?, ?, ?, ?)"
+            } else {
+                ", (?, ?, ?, ?)"
+            });
+        }
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.ts)
+                .bind(e.room.clone())
+                .bind(e.kind)
+                .bind(e.meta.to_string());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 fn event_from_row(row: &sqlx::any::AnyRow) -> StoreResult<Event> {

@@ -7,13 +7,18 @@
 
 mod emotes;
 mod events;
+mod import;
 pub mod migrate;
 mod outbox;
+mod profile;
 mod streamers;
 
+pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
+pub use import::{ImportTx, ImportedStreamer};
 pub use outbox::OutboxMessage;
+pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use streamers::{ChatSetting, Streamer};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
