@@ -7,6 +7,7 @@ pub mod config;
 pub mod drawing;
 pub mod hls;
 pub mod import;
+pub mod logging;
 pub mod names;
 pub mod net;
 pub mod state;

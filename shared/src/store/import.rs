@@ -7,15 +7,16 @@
 use super::emotes::check_uri;
 use super::events::insert_events;
 use super::{is_unique_violation, now_ms, ChatSetting, NewEvent, Store, StoreError, StoreResult};
-use crate::auth;
+use crate::auth::StreamKey;
 use crate::names::{reserved_username, valid_alias, valid_username};
 use sqlx::{Any, Transaction};
 
-/// A streamer as another system had it, its stream key still in plain text.
+/// A streamer as another system had it, its stream key still in plain text (in a
+/// [`StreamKey`], which never prints it).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportedStreamer {
     pub username: String,
-    pub key: String,
+    pub key: StreamKey,
     pub description: String,
     pub streampass: Option<String>,
     pub chat: ChatSetting,
@@ -55,7 +56,7 @@ impl ImportTx {
         )
         .bind(&s.username)
         .bind(s.username.to_ascii_lowercase())
-        .bind(auth::hash_key(&s.key))
+        .bind(s.key.hash())
         .bind(&s.description)
         .bind(s.streampass.as_deref().filter(|p| !p.is_empty()))
         .bind(s.chat.as_str())

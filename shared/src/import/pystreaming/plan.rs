@@ -125,7 +125,7 @@ fn convert(row: PyStreamer, problems: &mut Problems) -> Option<ImportedStreamer>
     }
     (problems.len() == before).then(|| ImportedStreamer {
         username: row.username,
-        key: row.key,
+        key: row.key.into(),
         description: row.description.unwrap_or_default(),
         streampass: row.streampass.filter(|p| !p.is_empty()),
         chat,

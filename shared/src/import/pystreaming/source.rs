@@ -18,8 +18,9 @@ use std::time::Duration;
 /// How long connecting to the source may take before it counts as unreachable.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The `--from` URL, with a form of it fit to print (no password).
-#[derive(Debug, Clone)]
+/// The `--from` URL, with a form of it fit to print (no password). No `Debug`: the connect
+/// options hold the password.
+#[derive(Clone)]
 pub struct SourceUrl {
     options: MySqlConnectOptions,
     /// `mysql://user@host:port/db`.
@@ -65,7 +66,7 @@ impl SourceUrl {
 }
 
 /// One `streamersettings` row as the Python system stored it (the key in plain text).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct PyStreamer {
     pub username: String,
     pub key: String,
