@@ -1,7 +1,7 @@
 //! Store conformance: the same assertions against SQLite and the real MariaDB.
 
-use crate::common::TestDb;
 use rsstreaming_shared::store::{event_kind, ChatSetting, NewEvent, Store, StoreError};
+use rsstreaming_testkit::TestDb;
 use serde_json::json;
 
 /// Runs `check` against a fresh, migrated store on every backend.
