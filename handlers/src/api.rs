@@ -4,13 +4,12 @@
 //! credentials, 400 for a body or query that does not fit, 429 once an address has failed
 //! authentication [`AUTH_FAILURES`] times within a minute.
 
+use crate::liveness::files;
 use crate::request::{basic_auth, caller, query_pairs};
 use crate::respond::{self, json, json_error, HandlerResult};
-use crate::status::{files, is_live};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
-use rsstreaming_shared::auth;
 use rsstreaming_shared::chat::StreamerChange;
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{event_kind, ChatLine, NewEvent, Streamer};
@@ -47,7 +46,7 @@ async fn authenticate(
     };
     let found = ctx.store.streamer(&username).await?;
     let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
-    let matches = auth::key_matches(&key, hash);
+    let matches = key.matches(hash);
     match found {
         Some(s) if matches => Ok(Ok(s)),
         _ => {
@@ -69,7 +68,7 @@ async fn authenticate(
 /// the pages open on the stream right now, live or not: who is waiting for it matters to them.
 async fn info_of(ctx: &Ctx, s: &Streamer) -> HandlerResult {
     let room = s.room();
-    let live = is_live(ctx, files(ctx, s, None)?.as_ref());
+    let live = ctx.hls.is_live(files(ctx, s, None)?.as_ref());
     let viewers = ctx.state.viewer_count(&room).await?;
     let members = ctx.state.members(&room).await?;
     Ok(json(
@@ -167,7 +166,7 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
             .await?;
         ctx.state
             .announce(&Announcement::PasswordChanged {
-                room: room.clone(),
+                room: room.to_string(),
                 active,
             })
             .await?;
@@ -271,7 +270,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
     ctx.store.record_event(recorded).await?;
     ctx.state
         .announce(&Announcement::Post {
-            room,
+            room: room.to_string(),
             kind: kind.to_string(),
             message: text.to_string(),
         })
@@ -281,7 +280,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         &ChatLine {
             kind: event.to_string(),
             timestamp: ts / 1000,
-            name: (event != event_kind::BROADCAST).then(|| s.username.clone()),
+            name: (event != event_kind::BROADCAST).then(|| s.username.to_string()),
             message: text.to_string(),
         },
     ))

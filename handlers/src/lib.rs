@@ -33,11 +33,12 @@
 //!   as from the chat (meta `description` or `set`, and `by`), and API chat lines. Never a key
 //!   or a viewer password.
 
-mod access;
 mod api;
 pub mod assets;
 mod context;
+mod liveness;
 mod pages;
+mod playlists;
 mod publish;
 mod render;
 mod request;
@@ -45,13 +46,15 @@ mod respond;
 mod route;
 mod router;
 mod routes;
+mod segments;
 mod statics;
-mod status;
-mod stream;
+mod viewer_pass;
 
-pub use context::{Caller, Ctx};
+pub use context::{Ctx, CtxError, Schema};
 pub use render::asset_url;
+pub use request::{cookies, forwarded};
 pub use respond::text as plain_text;
 pub use route::{Handler, HandlerFuture, Params, Route, MAX_BODY};
 pub use router::{run, unrouted, Lookup, RouteTableError, Router};
 pub use routes::routes;
+pub use rsstreaming_shared::net::Caller;

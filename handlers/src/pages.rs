@@ -1,16 +1,18 @@
 //! The HTML pages: the streamer list, a stream's page, the viewer-password form; plus the
-//! small JSON and health endpoints the pages and operators use.
+//! small JSON and health endpoints the pages and operators use (`/{streamer}/info`,
+//! `/emotes.json`, `/healthz`).
 
-use crate::access::{may_view, pass_cookie};
+use crate::liveness::liveness;
 use crate::render::{render, script_json};
 use crate::request::{field, form_pairs};
-use crate::respond::{self, html, json, redirect, HandlerResult};
-use crate::status::{listing, status};
+use crate::respond::{self, html, json, json_error, redirect, HandlerResult};
+use crate::viewer_pass::{may_view, open_stream, pass_cookie, Access};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, StatusCode};
 use minijinja::Value;
 use rsstreaming_shared::auth::ct_eq;
+use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::store::Streamer;
 use serde::Serialize;
 
@@ -22,8 +24,8 @@ pub async fn healthz(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResul
 
 #[derive(Serialize)]
 struct ListedStreamer {
-    username: String,
-    room: String,
+    username: Username,
+    room: RoomName,
     live: bool,
     viewers: usize,
     description: String,
@@ -35,10 +37,10 @@ struct ListedStreamer {
 /// same data `/{streamer}/info` refuses them).
 pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
     let streamers = ctx.store.streamers().await?;
-    let listing = listing(&ctx)?;
+    let listing = ctx.hls.listing()?;
     let mut rows = Vec::with_capacity(streamers.len());
     for s in streamers {
-        let st = status(&ctx, &s, listing.as_ref()).await?;
+        let st = liveness(&ctx, &s, listing.as_ref()).await?;
         let open = may_view(&ctx, &req, &s);
         rows.push(ListedStreamer {
             room: s.room(),
@@ -100,16 +102,15 @@ fn password_page(ctx: &Ctx, streamer: &Streamer, error: Option<&str>) -> Handler
 
 /// `GET /{streamer}/`: the player and chat, or the password form for a protected stream.
 pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let Some(s) = streamer_from_path(&ctx, &params).await? else {
-        return Ok(unknown_streamer());
+    let s = match Access::check(&ctx, &req, params.get("streamer")).await? {
+        Access::Open(s) => s,
+        Access::Locked(s) => return password_page(&ctx, &s, None),
+        Access::Unknown => return Ok(unknown_streamer()),
     };
-    if !may_view(&ctx, &req, &s) {
-        return password_page(&ctx, &s, None);
-    }
-    let st = status(&ctx, &s, None).await?;
+    let st = liveness(&ctx, &s, None).await?;
     let emotes = ctx.store.emotes().await?;
     let room = s.room();
-    let qualities = &ctx.config.video_qualities;
+    let qualities = ctx.hls.qualities();
     let page_config = serde_json::json!({
         "room": room,
         "username": s.username,
@@ -167,6 +168,22 @@ pub async fn stream_password(ctx: Ctx, req: Request<Bytes>, params: Params) -> H
         header::SET_COOKIE,
         &pass_cookie(&ctx, &req, &s, password),
     );
+    Ok(r)
+}
+
+/// `GET /{streamer}/info`: `{"live", "count", "description"}`, which the page polls.
+pub async fn info(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
+    let unknown = || json_error(StatusCode::NOT_FOUND, "no such streamer");
+    let s = match open_stream(&ctx, &req, params.get("streamer"), unknown).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
+    };
+    let st = liveness(&ctx, &s, None).await?;
+    let mut r = json(
+        StatusCode::OK,
+        &serde_json::json!({ "live": st.live, "count": st.viewers, "description": s.description }),
+    );
+    respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
     Ok(r)
 }
 

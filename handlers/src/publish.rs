@@ -27,8 +27,8 @@ use crate::respond::{self, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
+use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::config::PublishMode;
-use rsstreaming_shared::hls::split_quality;
 use rsstreaming_shared::net::{allowed, IpBlock};
 use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
 use std::net::IpAddr;
@@ -65,9 +65,10 @@ enum Publisher {
     Unknown,
 }
 
+/// Who publishes under `name`, the stream key nginx-rtmp reports (never logged or recorded).
 async fn identify(
     ctx: &Ctx,
-    name: &str,
+    name: &StreamKey,
     client_trusted: bool,
 ) -> Result<Publisher, crate::respond::HandlerError> {
     if name.is_empty() {
@@ -79,7 +80,7 @@ async fn identify(
     if !client_trusted {
         return Ok(Publisher::Unknown);
     }
-    let (base, quality) = split_quality(name, &ctx.config.video_qualities);
+    let (base, quality) = ctx.hls.split_quality(name.expose());
     if quality.is_some() {
         if let Some(s) = ctx.store.streamer_by_key(base).await? {
             return Ok(Publisher::Relay(s));
@@ -106,12 +107,12 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         return Ok(respond::text(StatusCode::FORBIDDEN, "forbidden\n"));
     }
     let fields = hook_fields(&req);
-    let name = field(&fields, "name").unwrap_or("");
+    let key = StreamKey::from(field(&fields, "name").unwrap_or(""));
     let app = field(&fields, "app").unwrap_or("").to_string();
     let client: IpAddr = field(&fields, "addr")
         .and_then(|a| a.parse().ok())
         .unwrap_or(who.addr);
-    let publisher = identify(&ctx, name, allowed(&blocks, client)).await?;
+    let publisher = identify(&ctx, &key, allowed(&blocks, client)).await?;
     if let Publisher::Relay(s) = &publisher {
         tracing::info!(streamer = %s.username, %app, "relay publish accepted");
         return Ok(respond::text(StatusCode::OK, "ok\n"));
@@ -131,11 +132,11 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
                 .record_event(NewEvent::now(
                     &room,
                     event_kind::STREAM_START,
-                    meta(Some(&s.username), &app, client),
+                    meta(Some(s.username.as_str()), &app, client),
                 ))
                 .await?;
             tracing::info!(streamer = %s.username, %app, %client, "publish accepted");
-            Ok(match ctx.config.publish.mode {
+            Ok(match ctx.hls.mode() {
                 PublishMode::Rename => respond::text(StatusCode::OK, "ok\n"),
                 PublishMode::Redirect => respond::redirect(StatusCode::FOUND, &room),
             })
@@ -173,7 +174,7 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
         Some(s) => Some(s),
         // In redirect mode nginx reports the end under the new name, the room itself (from
         // whatever address the streamer publishes; ending a stream grants nothing).
-        None if !name.is_empty() && ctx.config.publish.mode == PublishMode::Redirect => {
+        None if !name.is_empty() && ctx.hls.mode() == PublishMode::Redirect => {
             ctx.store.streamer(name).await?.filter(|s| s.room() == name)
         }
         None => None,
@@ -198,7 +199,7 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
                 .record_event(NewEvent::now(
                     &room,
                     event_kind::STREAM_STOP,
-                    meta(Some(&s.username), &app, client),
+                    meta(Some(s.username.as_str()), &app, client),
                 ))
                 .await?;
             tracing::info!(streamer = %s.username, %app, "stream stopped");

@@ -1,10 +1,12 @@
-//! Reading what a request carries: the caller, cookies, query and form fields, Basic auth.
+//! Reading what a request carries: the caller, forwarded headers, cookies, query and form
+//! fields, Basic auth.
 
 use crate::Caller;
 use base64::Engine;
 use bytes::Bytes;
-use http::header;
-use http::Request;
+use http::{header, HeaderMap, Request};
+use rsstreaming_shared::auth::{Cookies, StreamKey};
+use rsstreaming_shared::net::{header_values, Forwarded};
 use std::net::{IpAddr, Ipv4Addr};
 
 /// The caller the transport established. Without one (a transport that forgot), the caller is
@@ -17,16 +19,24 @@ pub fn caller(req: &Request<Bytes>) -> Caller {
     })
 }
 
-/// The value of cookie `name`, if sent.
-pub fn cookie<'r>(req: &'r Request<Bytes>, name: &str) -> Option<&'r str> {
-    req.headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.trim_matches('"'))
+/// Every value of the header `name` that is text, in order.
+fn text_values<'h>(headers: &'h HeaderMap, name: &str) -> impl Iterator<Item = &'h str> {
+    headers.get_all(name).iter().filter_map(|v| v.to_str().ok())
+}
+
+/// What proxies reported in `X-Forwarded-For`, `-Proto` and `-Host`, for
+/// [`Caller::behind`] (every transport establishes the caller by that one rule).
+pub fn forwarded(headers: &HeaderMap) -> Forwarded {
+    Forwarded {
+        for_: header_values(text_values(headers, "x-forwarded-for")),
+        proto: header_values(text_values(headers, "x-forwarded-proto")),
+        host: header_values(text_values(headers, "x-forwarded-host")),
+    }
+}
+
+/// The cookies sent with a request (every `Cookie` header; the WebSocket handshake too).
+pub fn cookies(headers: &HeaderMap) -> Cookies {
+    Cookies::from_headers(text_values(headers, header::COOKIE.as_str()))
 }
 
 /// Decoded `key=value` pairs of the query string.
@@ -50,8 +60,8 @@ pub fn field<'p>(pairs: &'p [(String, String)], name: &str) -> Option<&'p str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `(username, password)` from an `Authorization: Basic` header.
-pub fn basic_auth(req: &Request<Bytes>) -> Option<(String, String)> {
+/// `(username, stream key)` from an `Authorization: Basic` header.
+pub fn basic_auth(req: &Request<Bytes>) -> Option<(String, StreamKey)> {
     let value = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, encoded) = value.trim().split_once(' ')?;
     if !scheme.eq_ignore_ascii_case("basic") {
@@ -62,7 +72,7 @@ pub fn basic_auth(req: &Request<Bytes>) -> Option<(String, String)> {
         .ok()?;
     let text = String::from_utf8(decoded).ok()?;
     let (user, pass) = text.split_once(':')?;
-    Some((user.to_string(), pass.to_string()))
+    Some((user.to_string(), StreamKey::from(pass)))
 }
 
 #[cfg(test)]
@@ -70,17 +80,26 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cookies_and_auth() {
+    fn cookies_forwarded_headers_and_auth() {
         let req = Request::builder()
             .header("cookie", "a=1; pass_bob=tok")
             .header("cookie", "c=\"3\"")
             .header("authorization", "Basic Ym9iOms6ZXk=")
+            .header("x-forwarded-for", "1.2.3.4, 5.6.7.8")
+            .header("x-forwarded-for", "9.9.9.9")
             .body(Bytes::new())
             .unwrap();
-        assert_eq!(cookie(&req, "pass_bob"), Some("tok"));
-        assert_eq!(cookie(&req, "c"), Some("3"));
-        assert_eq!(cookie(&req, "pass"), None);
-        assert_eq!(basic_auth(&req), Some(("bob".into(), "k:ey".into())));
+        let jar = cookies(req.headers());
+        assert_eq!(jar.get("pass_bob"), Some("tok"));
+        assert_eq!(jar.get("c"), Some("3"));
+        assert_eq!(jar.get("pass"), None);
+        assert_eq!(
+            basic_auth(&req),
+            Some(("bob".into(), StreamKey::from("k:ey")))
+        );
+        let f = forwarded(req.headers());
+        assert_eq!(f.for_, ["1.2.3.4", "5.6.7.8", "9.9.9.9"]);
+        assert!(f.proto.is_empty() && f.host.is_empty());
         let pairs = form_pairs(b"name=a%2Bb+c&x=%ZZ&name=2");
         assert_eq!(field(&pairs, "name"), Some("a+b c"));
     }

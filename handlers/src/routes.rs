@@ -1,7 +1,7 @@
 //! The route table: every URL of the site, in one place.
 
 use crate::route::{HandlerFuture, Params, Route};
-use crate::{api, pages, publish, statics, stream, Ctx};
+use crate::{api, pages, playlists, publish, segments, statics, Ctx};
 use bytes::Bytes;
 use http::{Method, Request};
 
@@ -100,19 +100,19 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/hls/{file}",
             "hls_public_file",
-            handler!(stream::public_file),
+            handler!(segments::public_file),
         ),
         r(
             Method::GET,
             "/hls/{room}/{file}",
             "segment",
-            handler!(stream::segment),
+            handler!(segments::segment),
         ),
         r(
             Method::GET,
             "/hls/{room}/{quality}/{file}",
             "quality_segment",
-            handler!(stream::quality_segment),
+            handler!(segments::quality_segment),
         ),
         r(
             Method::GET,
@@ -136,19 +136,19 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/{streamer}/info",
             "stream_info",
-            handler!(stream::info),
+            handler!(pages::info),
         ),
         r(
             Method::GET,
             "/{streamer}/playlist.m3u8",
             "playlist",
-            handler!(stream::playlist),
+            handler!(playlists::playlist),
         ),
         r(
             Method::GET,
             "/{streamer}/playlist/{file}",
             "quality_playlist",
-            handler!(stream::quality_playlist),
+            handler!(playlists::quality_playlist),
         ),
     ]
 }

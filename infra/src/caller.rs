@@ -1,8 +1,8 @@
 //! Who called: the client address, scheme and host a handler sees in `Caller`, established from
 //! the Lambda event.
 //!
-//! Trust model — the same rule as `rsstreaming serve --nginx-proxy N`, with the platform in the
-//! place of the TCP peer. API Gateway (HTTP API) and Lambda function URLs terminate the client's
+//! Trust model — the one rule of `rsstreaming_shared::net` that `rsstreaming serve
+//! --nginx-proxy N` applies too, with the platform in the place of the TCP peer. API Gateway (HTTP API) and Lambda function URLs terminate the client's
 //! connection themselves and write its address into `requestContext.http.sourceIp`, which a
 //! client cannot forge; they append that address to `X-Forwarded-For` and add their own
 //! `X-Forwarded-Proto` (always `https`), keeping whatever the client sent in front. So:
@@ -23,31 +23,25 @@
 //! allow-list holds, so nothing is granted on a guess.
 
 use http::HeaderMap;
-use rsstreaming_handlers::Caller;
+use rsstreaming_shared::net::{parse_ip, scheme, Caller, ProxyHops};
 use std::net::{IpAddr, Ipv4Addr};
 
-/// How many proxies in front of the API are trusted to report the client's address.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct ProxyHops(pub usize);
+/// The environment variable that sets how many proxies in front of the API are trusted.
+pub const PROXY_HOPS_VAR: &str = "RSSTREAMING_PROXY_HOPS";
 
-impl ProxyHops {
-    /// The environment variable that sets it.
-    pub const VAR: &'static str = "RSSTREAMING_PROXY_HOPS";
+/// Reads `RSSTREAMING_PROXY_HOPS` (absent = 0).
+pub fn proxy_hops_from_env() -> Result<ProxyHops, String> {
+    parse_proxy_hops(std::env::var(PROXY_HOPS_VAR).ok().as_deref())
+}
 
-    /// Reads `RSSTREAMING_PROXY_HOPS` (absent = 0).
-    pub fn from_env() -> Result<Self, String> {
-        Self::parse(std::env::var(Self::VAR).ok().as_deref())
-    }
-
-    /// Parses the variable's value (absent or blank = 0).
-    pub fn parse(value: Option<&str>) -> Result<Self, String> {
-        match value.map(str::trim) {
-            None | Some("") => Ok(Self(0)),
-            Some(v) => v
-                .parse()
-                .map(Self)
-                .map_err(|_| format!("{}: `{v}` is not a number of proxy hops", Self::VAR)),
-        }
+/// Parses the variable's value (absent or blank = 0).
+pub fn parse_proxy_hops(value: Option<&str>) -> Result<ProxyHops, String> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(ProxyHops(0)),
+        Some(v) => v
+            .parse()
+            .map(ProxyHops)
+            .map_err(|_| format!("{PROXY_HOPS_VAR}: `{v}` is not a number of proxy hops")),
     }
 }
 
@@ -60,19 +54,19 @@ pub struct Platform<'a> {
 
 /// The caller of one request, under the trust model above.
 pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> Caller {
-    let peer = platform
+    let addr = platform
         .source_ip
         .and_then(parse_ip)
         .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
-    let mut forwarded_for = list(headers, "x-forwarded-for");
-    let mut forwarded_proto = list(headers, "x-forwarded-proto");
-    let platform_appended = forwarded_for
+    let mut forwarded = rsstreaming_handlers::forwarded(headers);
+    let platform_appended = forwarded
+        .for_
         .last()
         .and_then(|v| parse_ip(v))
-        .is_some_and(|ip| ip == peer);
+        .is_some_and(|ip| ip == addr);
     let peer_scheme = if platform_appended {
-        forwarded_for.pop();
-        forwarded_proto.pop().unwrap_or_else(|| "https".into())
+        forwarded.for_.pop();
+        forwarded.proto.pop().unwrap_or_else(|| "https".into())
     } else {
         "http".into()
     };
@@ -82,51 +76,12 @@ pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> 
         .map(str::to_string)
         .or_else(|| platform.domain_name.map(str::to_string))
         .filter(|h| !h.is_empty());
-    let scheme_of = |s: String| {
-        let s = s.to_ascii_lowercase();
-        (s == "http" || s == "https").then_some(s)
+    let peer = Caller {
+        addr,
+        scheme: scheme(&peer_scheme).unwrap_or_else(|| "http".into()),
+        host,
     };
-    if hops.0 == 0 {
-        return Caller {
-            addr: peer,
-            scheme: scheme_of(peer_scheme).unwrap_or_else(|| "http".into()),
-            host,
-        };
-    }
-    let nth = |values: Vec<String>| -> Option<String> {
-        let i = values.len().checked_sub(hops.0)?;
-        Some(values[i].clone()).filter(|v| !v.is_empty())
-    };
-    let addr = nth(forwarded_for)
-        .and_then(|v| parse_ip(&v))
-        .unwrap_or(peer);
-    let scheme = nth(forwarded_proto)
-        .and_then(scheme_of)
-        .or_else(|| scheme_of(peer_scheme))
-        .unwrap_or_else(|| "http".into());
-    let host = nth(list(headers, "x-forwarded-host")).or(host);
-    Caller { addr, scheme, host }
-}
-
-/// Every comma-separated value of every occurrence of a header, trimmed, in order.
-fn list(headers: &HeaderMap, name: &str) -> Vec<String> {
-    headers
-        .get_all(name)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-/// `1.2.3.4`, `::1`, `1.2.3.4:80` or `[::1]:80`, IPv4-mapped IPv6 shown as IPv4.
-fn parse_ip(text: &str) -> Option<IpAddr> {
-    let t = text.trim();
-    t.parse::<IpAddr>()
-        .or_else(|_| t.parse::<std::net::SocketAddr>().map(|s| s.ip()))
-        .ok()
-        .map(|ip| ip.to_canonical())
+    Caller::behind(peer, &forwarded, hops)
 }
 
 #[cfg(test)]
@@ -232,14 +187,12 @@ mod tests {
     }
 
     #[test]
-    fn hop_counts_and_bracketed_addresses_parse() {
-        assert_eq!(ProxyHops::parse(None), Ok(ProxyHops(0)));
-        assert_eq!(ProxyHops::parse(Some(" ")), Ok(ProxyHops(0)));
-        assert_eq!(ProxyHops::parse(Some("2")), Ok(ProxyHops(2)));
-        assert!(ProxyHops::parse(Some("-1"))
+    fn hop_counts_parse() {
+        assert_eq!(parse_proxy_hops(None), Ok(ProxyHops(0)));
+        assert_eq!(parse_proxy_hops(Some(" ")), Ok(ProxyHops(0)));
+        assert_eq!(parse_proxy_hops(Some("2")), Ok(ProxyHops(2)));
+        assert!(parse_proxy_hops(Some("-1"))
             .unwrap_err()
             .contains("RSSTREAMING_PROXY_HOPS"));
-        assert!(parse_ip("[::1]:80").is_some_and(|ip| ip.is_loopback()));
-        assert_eq!(parse_ip("::ffff:8.8.8.8").unwrap().to_string(), "8.8.8.8");
     }
 }

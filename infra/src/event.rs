@@ -8,12 +8,13 @@
 //! serialises only the first value of a repeated header, and it re-decodes bodies by their
 //! `Content-Type` (which would transcode or mangle bytes). [`Reply`] bypasses the latter.
 
-use crate::caller::{caller, Platform, ProxyHops};
+use crate::caller::{caller, Platform};
 use bytes::Bytes;
 use http::header::{HeaderMap, HeaderValue, CONTENT_TYPE, SET_COOKIE};
 use http::{Request, Response, Uri};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, IntoResponse};
+use rsstreaming_shared::net::ProxyHops;
 
 /// Turns the request lambda_http built from the event into what a handler expects: a bytes
 /// body, an origin-form URI (`/path?query`), and the `Caller` established from the event.

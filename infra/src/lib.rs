@@ -17,25 +17,10 @@ pub mod template;
 mod testing;
 
 pub use api::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
-pub use caller::ProxyHops;
 pub use cold_start::{Instance, FUNCTION_VAR};
 pub use function::Function;
 
 use std::sync::Arc;
-
-/// Logs for CloudWatch: plain lines without colour or timestamps (CloudWatch adds its own),
-/// `RUST_LOG` or `info` by default.
-pub fn init_tracing() {
-    use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,lambda_runtime=warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .without_time()
-        .try_init();
-}
 
 /// The variables the Lambda runtime client insists on; checked first so a missing one is one
 /// clear line instead of a panic inside the runtime.

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use http::{Method, Request, Response};
 use rsstreaming_handlers::{Caller, Ctx, HandlerFuture, Params, Route};
+use rsstreaming_shared::hls::HlsLayout;
 use rsstreaming_shared::state::MemoryState;
 use rsstreaming_shared::{Config, Store};
 use std::sync::Arc;
@@ -57,6 +58,7 @@ pub async fn ctx() -> (Ctx, tempfile::TempDir) {
     let store = Store::connect(&url).await.expect("sqlite store");
     let config = Config::from_yaml("{}", "test", |_| None).expect("default config");
     let ctx = Ctx {
+        hls: Arc::new(HlsLayout::new(&config)),
         config: Arc::new(config),
         store,
         state: Arc::new(MemoryState::new()),

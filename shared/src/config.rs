@@ -4,6 +4,7 @@
 //! environment can set every leaf so a cloud function needs no file at all. Errors name the file
 //! (or variable) and the key, because an operator fixes them by reading one line.
 
+use crate::hls::Quality;
 use serde::Deserialize;
 use serde_yaml_ng::{Mapping, Value};
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub struct Config {
     pub live_indicator_delay: f64,
     /// Suffixes after `<name>_` written by the transcoding nginx config; empty = one plain stream.
     #[serde(default)]
-    pub video_qualities: Vec<String>,
+    pub video_qualities: Vec<Quality>,
     /// Page themes; the first one is the default.
     #[serde(default = "default_themes")]
     pub themes: Vec<String>,
@@ -211,13 +212,6 @@ impl Config {
     fn validate(&self) -> Result<(), String> {
         if !(self.live_indicator_delay.is_finite() && self.live_indicator_delay > 0.0) {
             return Err("key `live_indicator_delay`: must be a positive number of seconds".into());
-        }
-        for q in &self.video_qualities {
-            if q.is_empty() || !q.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-                return Err(format!(
-                    "key `video_qualities`: `{q}` must be letters, digits or '-'"
-                ));
-            }
         }
         if self.themes.is_empty() {
             return Err("key `themes`: list at least one theme".into());

@@ -6,6 +6,7 @@ pub mod chat;
 pub mod config;
 pub mod drawing;
 pub mod hls;
+pub mod logging;
 pub mod names;
 pub mod net;
 pub mod state;

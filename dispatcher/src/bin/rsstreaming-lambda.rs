@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    rsstreaming_infra::init_tracing();
+    rsstreaming_shared::logging::init(rsstreaming_shared::logging::LogStyle::Function);
     if let Some(var) = rsstreaming_infra::missing_runtime_var() {
         eprintln!(
             "error: {var} is not set: rsstreaming-lambda runs inside AWS Lambda or a Lambda \

@@ -3,6 +3,8 @@
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use reqwest::{Method, StatusCode};
+use rsstreaming_shared::auth::StreamKey;
+use rsstreaming_shared::names::Username;
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -12,10 +14,10 @@ pub struct ApiArgs {
     pub url: String,
     /// The streamer's username.
     #[arg(long, alias = "user")]
-    pub username: String,
+    pub username: Username,
     /// The streamer's stream key.
     #[arg(long)]
-    pub key: String,
+    pub key: StreamKey,
     #[command(subcommand)]
     pub op: ApiOp,
 }
@@ -81,8 +83,8 @@ struct Line {
 struct Client {
     http: reqwest::Client,
     base: String,
-    username: String,
-    key: String,
+    username: Username,
+    key: StreamKey,
 }
 
 impl Client {
@@ -96,7 +98,7 @@ impl Client {
         let mut req = self
             .http
             .request(method, &url)
-            .basic_auth(&self.username, Some(&self.key));
+            .basic_auth(&self.username, Some(self.key.expose()));
         if let Some(b) = body {
             req = req.json(&b);
         }

@@ -98,7 +98,7 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
         Some(shared) => {
             shared
                 .announce(&Announcement::Post {
-                    room: room.clone(),
+                    room: room.to_string(),
                     kind: kind.as_str().to_string(),
                     message: message.clone(),
                 })

@@ -6,7 +6,6 @@ mod emote;
 mod message;
 mod streamer;
 
-use anyhow::Context;
 use clap::{Parser, Subcommand};
 use rsstreaming_shared::{Config, Store};
 use std::path::{Path, PathBuf};
@@ -84,21 +83,6 @@ pub async fn connect(config: &Config) -> anyhow::Result<Store> {
 async fn open_store(config_path: &Path) -> anyhow::Result<Store> {
     let config = load_config(config_path)?;
     let store = connect(&config).await?;
-    prepare_schema(&store).await?;
+    store.prepare_schema().await?;
     Ok(store)
-}
-
-/// Ensures the schema is usable: created/upgraded automatically on SQLite, required on MySQL.
-pub async fn prepare_schema(store: &Store) -> anyhow::Result<()> {
-    use rsstreaming_shared::store::Backend;
-    match store.backend() {
-        Backend::Sqlite => {
-            store
-                .upgrade_schema()
-                .await
-                .context("preparing the embedded database")?;
-        }
-        Backend::MySql => store.require_current_schema().await?,
-    }
-    Ok(())
 }

@@ -1,7 +1,8 @@
 //! `streamer list | add | drop | key | description | password | chat`.
 
 use clap::{Args, Subcommand};
-use rsstreaming_shared::auth::generate_key;
+use rsstreaming_shared::auth::StreamKey;
+use rsstreaming_shared::names::Username;
 use rsstreaming_shared::store::ChatSetting;
 use rsstreaming_shared::Store;
 
@@ -9,7 +10,7 @@ use rsstreaming_shared::Store;
 pub struct UserArg {
     /// The streamer's username.
     #[arg(long, alias = "user")]
-    pub username: String,
+    pub username: Username,
 }
 
 #[derive(Subcommand, Debug)]
@@ -21,7 +22,7 @@ pub enum StreamerAction {
         #[command(flatten)]
         user: UserArg,
         #[arg(long)]
-        key: Option<String>,
+        key: Option<StreamKey>,
     },
     /// Remove a streamer.
     #[command(alias = "remove")]
@@ -34,7 +35,7 @@ pub enum StreamerAction {
         #[command(flatten)]
         user: UserArg,
         #[arg(long)]
-        key: Option<String>,
+        key: Option<StreamKey>,
     },
     /// Set the stream description; leave out --description to clear it.
     Description {
@@ -67,7 +68,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             let s = store.add_streamer(&user.username, &key).await?;
             println!("added streamer {}", s.username);
             if generated {
-                println!("stream key (shown once, keep it secret): {key}");
+                print_generated(&key);
             }
         }
         StreamerAction::Drop { user } => {
@@ -79,7 +80,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             store.set_key(&user.username, &key).await?;
             println!("stream key of {} replaced", user.username);
             if generated {
-                println!("stream key (shown once, keep it secret): {key}");
+                print_generated(&key);
             }
         }
         StreamerAction::Description { user, description } => {
@@ -117,11 +118,16 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn key_or_generated(key: Option<String>) -> (String, bool) {
+fn key_or_generated(key: Option<StreamKey>) -> (StreamKey, bool) {
     match key {
         Some(k) => (k, false),
-        None => (generate_key(), true),
+        None => (StreamKey::generate(), true),
     }
+}
+
+/// The one place a key is shown: to the operator who just had it generated.
+fn print_generated(key: &StreamKey) {
+    println!("stream key (shown once, keep it secret): {}", key.expose());
 }
 
 async fn list(store: &Store) -> anyhow::Result<()> {

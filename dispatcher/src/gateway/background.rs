@@ -258,7 +258,7 @@ impl Gateway {
                         .await
                         .ok()
                         .flatten()
-                        .map_or(room.clone(), |s| s.username);
+                        .map_or(room.clone(), |s| s.username.into());
                     (name, text::DEFAULT_COLOR.to_string())
                 }
             };

@@ -130,7 +130,7 @@ impl Gateway {
             return socket.send(&Outgoing::error("Streamer does not exist"));
         };
         let room = record.room();
-        let wants_admin = text::name_key(username) == room;
+        let wants_admin = text::name_key(username) == room.as_str();
         // A protected stream's chat is as protected as its video: a viewer needs the pass the
         // password page hands out; the streamer proves more with the key below.
         if let Some(password) = &record.streampass {
@@ -148,12 +148,13 @@ impl Gateway {
         if wants_admin {
             let Some(key) = key else {
                 return socket.send(&Outgoing::LoginKeyRequired {
-                    username: record.username.clone(),
+                    username: record.username.to_string(),
                 });
             };
             let bucket = format!(
                 "chat-key:{}",
-                peer.addr.map_or_else(|| room.clone(), |p| p.to_string())
+                peer.addr
+                    .map_or_else(|| room.to_string(), |p| p.to_string())
             );
             match self.state.throttle(&bucket, KEY_ATTEMPTS, 60).await {
                 Ok(true) => {}
@@ -176,7 +177,7 @@ impl Gateway {
             if !fresh.key_matches(key) {
                 return socket.send(&Outgoing::error("Invalid password!"));
             }
-            name = fresh.username.clone();
+            name = fresh.username.to_string();
             kind = ChatterType::Admin;
         }
         let color = text::parse_color(color).unwrap_or_else(text::random_color);
@@ -198,8 +199,8 @@ impl Gateway {
         }
         socket.hold();
         socket.set_login(Some(Login {
-            room: room.clone(),
-            streamer: record.username.clone(),
+            room: room.to_string(),
+            streamer: record.username.to_string(),
             member: member.clone(),
         }));
         self.local.join(&room, socket);

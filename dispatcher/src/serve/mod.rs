@@ -7,21 +7,23 @@
 //! (which a careless URL could fill with a key) only the route. Server errors are logged at
 //! warn level always.
 
-mod proxy;
-
 use crate::gateway::Gateway;
 use anyhow::Context;
 use bytes::Bytes;
 use http::header;
-use http::{Method, Request, Response, StatusCode};
+use http::{Method, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::service::service_fn;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
-use rsstreaming_handlers::{plain_text, unrouted, Caller, Ctx, Lookup, Router, MAX_BODY};
-use rsstreaming_shared::state::SharedState;
+use rsstreaming_handlers::{
+    forwarded, plain_text, unrouted, Caller, Ctx, Lookup, Router, Schema, MAX_BODY,
+};
+use rsstreaming_shared::logging::{self, LogStyle};
+use rsstreaming_shared::net::ProxyHops;
+use rsstreaming_shared::Config;
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -55,53 +57,27 @@ struct App {
     ctx: Ctx,
     router: Router,
     gateway: Arc<Gateway>,
-    trusted_hops: usize,
+    hops: ProxyHops,
 }
 
-fn init_tracing(debug: bool) {
-    use tracing_subscriber::EnvFilter;
-    let default = if debug {
-        "debug,sqlx=warn,hyper=info,hyper_util=info,h2=info,fred=info"
-    } else {
-        "info,sqlx=warn"
-    };
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .try_init();
-}
-
-/// Builds the shared clients: config, store (schema prepared), secret, shared state.
-async fn context(config_path: &Path, debug: bool) -> anyhow::Result<Ctx> {
-    let config = crate::cli::load_config(config_path)?;
-    let store = crate::cli::connect(&config).await?;
-    crate::cli::prepare_schema(&store).await?;
-    let secret = match config.secret_key.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => s.to_string(),
-        None => store
-            .setting_or_insert("secret_key", rsstreaming_shared::auth::generate_secret)
-            .await
-            .context("creating the cookie-signing secret")?,
-    };
-    let state: Arc<dyn SharedState> = rsstreaming_shared::state::connect(&config)
-        .await
-        .context("config key `redis`")?
-        .shared;
-    Ok(Ctx {
-        config: Arc::new(config),
-        store,
-        state,
-        secret: secret.into(),
-        debug,
-    })
+/// The TCP peer as a caller: its address, plain HTTP, and the host it asked for.
+fn tcp_peer(headers: &http::HeaderMap, uri: &Uri, peer: SocketAddr) -> Caller {
+    Caller {
+        addr: peer.ip().to_canonical(),
+        scheme: "http".into(),
+        host: headers
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .or_else(|| uri.authority().map(|a| a.to_string())),
+    }
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
-    init_tracing(args.debug);
-    let ctx = context(config_path, args.debug).await?;
+    logging::init(LogStyle::Server { debug: args.debug });
+    let config = Config::load(config_path)?;
+    let ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
     let router = Router::new(rsstreaming_handlers::routes())?;
     let listener = TcpListener::bind((args.host.as_str(), args.port))
         .await
@@ -114,7 +90,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
         ctx,
         router,
         gateway: gateway.clone(),
-        trusted_hops: args.nginx_proxy,
+        hops: ProxyHops(args.nginx_proxy),
     });
     tracing::info!(
         addr = %listener.local_addr()?,
@@ -208,7 +184,8 @@ impl App {
         peer: SocketAddr,
     ) -> Result<Response<Body>, Infallible> {
         let started = Instant::now();
-        let caller: Caller = proxy::caller(req.headers(), req.uri(), peer, self.trusted_hops);
+        let peer = tcp_peer(req.headers(), req.uri(), peer);
+        let caller = Caller::behind(peer, &forwarded(req.headers()), self.hops);
         let method = req.method().clone();
         let path = req.uri().path().to_string();
         req.extensions_mut().insert(caller.clone());

@@ -1,8 +1,8 @@
 //! Finding a stream's files in `hls_dir` and resolving names safely inside it.
 
-use super::{quality_stem, split_quality};
+use super::quality::{split_quality, Quality};
+use super::quality_stem;
 use crate::auth::hash_key;
-use crate::config::PublishMode;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
@@ -33,7 +33,7 @@ impl Listing {
 }
 
 /// Lists the playlists of `dir`. A missing folder is an empty listing (nothing is live yet).
-pub fn scan(dir: &Path, qualities: &[String]) -> io::Result<Listing> {
+pub(super) fn scan(dir: &Path, qualities: &[Quality]) -> io::Result<Listing> {
     let entries = match std::fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Listing::default()),
@@ -88,67 +88,25 @@ impl StreamFiles {
     }
 
     /// The file name of one quality's playlist.
-    pub fn playlist_name(&self, quality: Option<&str>) -> String {
+    pub fn playlist_name(&self, quality: Option<&Quality>) -> String {
         format!("{}.m3u8", quality_stem(&self.stem, quality))
     }
 
     /// The path of one quality's playlist.
-    pub fn playlist_path(&self, quality: Option<&str>) -> PathBuf {
+    pub fn playlist_path(&self, quality: Option<&Quality>) -> PathBuf {
         self.dir.join(self.playlist_name(quality))
     }
 
     /// The file name of segment `seq` (decimal digits as they appear in the playlist).
-    pub fn segment_name(&self, quality: Option<&str>, seq: &str) -> String {
+    pub fn segment_name(&self, quality: Option<&Quality>, seq: &str) -> String {
         format!("{}-{seq}.ts", quality_stem(&self.stem, quality))
     }
 
     /// When a quality's playlist was last written, or `None` when it does not exist.
-    pub fn playlist_mtime(&self, quality: Option<&str>) -> Option<SystemTime> {
+    pub fn playlist_mtime(&self, quality: Option<&Quality>) -> Option<SystemTime> {
         std::fs::metadata(self.playlist_path(quality))
             .and_then(|m| m.modified())
             .ok()
-    }
-}
-
-/// Where a streamer's files are, if anywhere.
-///
-/// `listing` is the folder's playlists (needed only in `rename` mode; pass one built for a whole
-/// page, or `None` to scan here).
-pub fn locate(
-    dir: &Path,
-    mode: PublishMode,
-    qualities: &[String],
-    room: &str,
-    key_hash: &str,
-    listing: Option<&Listing>,
-) -> io::Result<Option<StreamFiles>> {
-    match mode {
-        PublishMode::Redirect => Ok(Some(StreamFiles::new(dir, room))),
-        PublishMode::Rename => {
-            let scanned;
-            let listing = match listing {
-                Some(l) => l,
-                None => {
-                    scanned = scan(dir, qualities)?;
-                    &scanned
-                }
-            };
-            Ok(listing
-                .stem_for(key_hash)
-                .map(|stem| StreamFiles::new(dir, stem)))
-        }
-    }
-}
-
-/// Live: the playlist was written less than `delay_secs` ago. A modification time slightly in
-/// the future (clock skew between nginx and us) counts as fresh.
-pub fn is_live(mtime: Option<SystemTime>, now: SystemTime, delay_secs: f64) -> bool {
-    match mtime {
-        None => false,
-        Some(t) => match now.duration_since(t) {
-            Ok(age) => age.as_secs_f64() < delay_secs,
-            Err(_) => true,
-        },
     }
 }
 
@@ -181,72 +139,29 @@ pub fn resolve_in_dir(dir: &Path, name: &str) -> io::Result<Option<PathBuf>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     fn touch(dir: &Path, name: &str) {
         std::fs::write(dir.join(name), b"x").unwrap();
     }
 
     #[test]
-    fn rename_mode_finds_files_by_key_hash() {
+    fn listings_key_playlists_by_hash_and_never_print_them() {
         let d = tempfile::tempdir().unwrap();
-        let qs = vec!["Original".to_string(), "720P".to_string()];
-        touch(d.path(), "sekrit_Original.m3u8");
+        let qs = vec![Quality::parse("720P").unwrap()];
         touch(d.path(), "sekrit_720P.m3u8");
         touch(d.path(), "sekrit_720P-3.ts");
-        touch(d.path(), "other.m3u8");
         touch(d.path(), "notes.txt");
         let listing = scan(d.path(), &qs).unwrap();
         assert!(!format!("{listing:?}").contains("sekrit"));
-        let found = locate(
-            d.path(),
-            PublishMode::Rename,
-            &qs,
-            "bob",
-            &hash_key("sekrit"),
-            Some(&listing),
-        )
-        .unwrap()
-        .unwrap();
-        assert_eq!(found.stem(), "sekrit");
-        assert!(!format!("{found:?}").contains("sekrit"));
-        assert!(found.playlist_mtime(Some("Original")).is_some());
-        assert!(found.playlist_mtime(None).is_none());
-        assert_eq!(found.segment_name(Some("720P"), "3"), "sekrit_720P-3.ts");
-        assert!(locate(
-            d.path(),
-            PublishMode::Rename,
-            &qs,
-            "bob",
-            &hash_key("nope"),
-            None
-        )
-        .unwrap()
-        .is_none());
+        assert_eq!(listing.stem_for(&hash_key("sekrit")), Some("sekrit"));
+        let files = StreamFiles::new(d.path(), "sekrit");
+        assert!(!format!("{files:?}").contains("sekrit"));
+        assert_eq!(files.segment_name(qs.first(), "3"), "sekrit_720P-3.ts");
         // A missing folder just means nothing is live.
         assert!(scan(&d.path().join("absent"), &qs)
             .unwrap()
             .stem_for("x")
             .is_none());
-    }
-
-    #[test]
-    fn redirect_mode_uses_the_room() {
-        let d = tempfile::tempdir().unwrap();
-        let f = locate(d.path(), PublishMode::Redirect, &[], "bob", "ignored", None)
-            .unwrap()
-            .unwrap();
-        assert_eq!(f.playlist_name(None), "bob.m3u8");
-        assert_eq!(f.segment_name(None, "12"), "bob-12.ts");
-    }
-
-    #[test]
-    fn liveness_window() {
-        let now = SystemTime::now();
-        assert!(is_live(Some(now - Duration::from_secs(2)), now, 5.0));
-        assert!(!is_live(Some(now - Duration::from_secs(6)), now, 5.0));
-        assert!(is_live(Some(now + Duration::from_secs(1)), now, 5.0));
-        assert!(!is_live(None, now, 5.0));
     }
 
     #[test]

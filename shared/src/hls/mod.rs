@@ -8,38 +8,26 @@
 //! so the files are `<room>…` and are found by name. Either way the public side only ever sees
 //! `/hls/{room}/{N}.ts` (or `/hls/{room}/{quality}/{N}.ts`).
 //!
-//! Everything here is a pure function or a plain file-system read; nothing is cached.
+//! [`HlsLayout`] is that knowledge, built from the configuration once: the folder, the mode, the
+//! qualities and the liveness window. Everything else here is a pure function or a plain
+//! file-system read; nothing is cached.
 
 mod files;
+mod layout;
 mod playlist;
+mod quality;
 
-pub use files::{is_live, locate, resolve_in_dir, scan, Listing, StreamFiles};
+pub use files::{resolve_in_dir, Listing, StreamFiles};
+pub use layout::HlsLayout;
 pub use playlist::{
     estimate_bandwidth, master_playlist, parse_segment_request, rewrite_playlist, Variant,
 };
+pub use quality::{Quality, QualityError};
 
-/// Splits a configured `_<quality>` suffix off a file stem: `abc_720P` → (`abc`, `Some("720P")`).
-/// Qualities are tried longest first so `_1080P` is not mistaken for a shorter suffix.
-pub fn split_quality<'a>(stem: &'a str, qualities: &'a [String]) -> (&'a str, Option<&'a str>) {
-    let mut best: Option<(&str, &str)> = None;
-    for q in qualities {
-        if let Some(base) = stem
-            .strip_suffix(q.as_str())
-            .and_then(|b| b.strip_suffix('_'))
-        {
-            if !base.is_empty() && best.is_none_or(|(_, bq)| q.len() > bq.len()) {
-                best = Some((base, q.as_str()));
-            }
-        }
-    }
-    match best {
-        Some((base, q)) => (base, Some(q)),
-        None => (stem, None),
-    }
-}
+use std::time::SystemTime;
 
 /// The stem nginx uses for one quality of a stream: `stem` or `stem_<quality>`.
-pub fn quality_stem(stem: &str, quality: Option<&str>) -> String {
+pub fn quality_stem(stem: &str, quality: Option<&Quality>) -> String {
     match quality {
         Some(q) => format!("{stem}_{q}"),
         None => stem.to_string(),
@@ -47,36 +35,45 @@ pub fn quality_stem(stem: &str, quality: Option<&str>) -> String {
 }
 
 /// The public URL folder of a stream's segments: `/hls/{room}` or `/hls/{room}/{quality}`.
-pub fn public_base(room: &str, quality: Option<&str>) -> String {
+pub fn public_base(room: &str, quality: Option<&Quality>) -> String {
     match quality {
         Some(q) => format!("/hls/{room}/{q}"),
         None => format!("/hls/{room}"),
     }
 }
 
-/// The playlist whose age decides liveness: the first configured quality, or the plain one.
-pub fn live_quality(qualities: &[String]) -> Option<&str> {
-    qualities.first().map(String::as_str)
+/// Live: the playlist was written less than `delay_secs` ago. A modification time slightly in
+/// the future (clock skew between nginx and us) counts as fresh.
+pub fn is_live(mtime: Option<SystemTime>, now: SystemTime, delay_secs: f64) -> bool {
+    match mtime {
+        None => false,
+        Some(t) => match now.duration_since(t) {
+            Ok(age) => age.as_secs_f64() < delay_secs,
+            Err(_) => true,
+        },
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     #[test]
-    fn quality_suffixes() {
-        let qs = vec!["Original".to_string(), "P".to_string(), "1080P".to_string()];
-        assert_eq!(
-            split_quality("key_Original", &qs),
-            ("key", Some("Original"))
-        );
-        assert_eq!(split_quality("key_1080P", &qs), ("key", Some("1080P")));
-        assert_eq!(split_quality("key_P", &qs), ("key", Some("P")));
-        assert_eq!(split_quality("key", &qs), ("key", None));
-        assert_eq!(split_quality("_720P", &qs), ("_720P", None));
-        assert_eq!(split_quality("key_Original", &[]), ("key_Original", None));
-        assert_eq!(quality_stem("k", Some("720P")), "k_720P");
+    fn names_and_urls_per_quality() {
+        let q = Quality::parse("720P").unwrap();
+        assert_eq!(quality_stem("k", Some(&q)), "k_720P");
+        assert_eq!(quality_stem("k", None), "k");
         assert_eq!(public_base("bob", None), "/hls/bob");
-        assert_eq!(public_base("bob", Some("720P")), "/hls/bob/720P");
+        assert_eq!(public_base("bob", Some(&q)), "/hls/bob/720P");
+    }
+
+    #[test]
+    fn liveness_window() {
+        let now = SystemTime::now();
+        assert!(is_live(Some(now - Duration::from_secs(2)), now, 5.0));
+        assert!(!is_live(Some(now - Duration::from_secs(6)), now, 5.0));
+        assert!(is_live(Some(now + Duration::from_secs(1)), now, 5.0));
+        assert!(!is_live(None, now, 5.0));
     }
 }

@@ -134,6 +134,16 @@ impl Store {
         }
     }
 
+    /// Makes the schema usable for serving: the embedded SQLite default is created or upgraded
+    /// on the spot (a newcomer never runs `database create`), MySQL must already be current
+    /// (its operator upgrades deliberately, once per release).
+    pub async fn prepare_schema(&self) -> StoreResult<()> {
+        match self.backend {
+            Backend::Sqlite => self.upgrade_schema().await.map(drop),
+            Backend::MySql => self.require_current_schema().await,
+        }
+    }
+
     async fn has_table(&self, table: &str) -> StoreResult<bool> {
         match sqlx::query(&format!("SELECT 1 FROM {table} LIMIT 1"))
             .fetch_optional(&self.pool)

@@ -72,6 +72,12 @@ pub enum StoreError {
     Db(sqlx::Error),
 }
 
+impl From<crate::names::NameError> for StoreError {
+    fn from(e: crate::names::NameError) -> Self {
+        StoreError::InvalidUsername(e.0)
+    }
+}
+
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         classify(e)

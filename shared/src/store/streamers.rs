@@ -1,8 +1,8 @@
 //! Streamer accounts.
 
 use super::{is_unique_violation, now_ms, opt_text, text, Store, StoreError, StoreResult};
-use crate::auth;
-use crate::names::valid_username;
+use crate::auth::StreamKey;
+use crate::names::{valid_username, RoomName, Username};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -45,7 +45,7 @@ impl std::str::FromStr for ChatSetting {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Streamer {
     pub id: i64,
-    pub username: String,
+    pub username: Username,
     pub key_hash: String,
     pub description: String,
     /// The viewer password; `None` = public stream.
@@ -55,19 +55,21 @@ pub struct Streamer {
 
 impl Streamer {
     /// The chat room and URL segment: the lowercased username.
-    pub fn room(&self) -> String {
-        self.username.to_ascii_lowercase()
+    pub fn room(&self) -> RoomName {
+        self.username.room()
     }
 
     /// Constant-time check of a presented stream key.
-    pub fn key_matches(&self, key: &str) -> bool {
-        auth::key_matches(key, &self.key_hash)
+    pub fn key_matches(&self, key: impl Into<StreamKey>) -> bool {
+        key.into().matches(&self.key_hash)
     }
 
     fn from_row(row: &AnyRow) -> StoreResult<Self> {
+        let username: String = row.try_get("username")?;
         Ok(Self {
             id: row.try_get("id")?,
-            username: row.try_get("username")?,
+            username: Username::parse(&username)
+                .map_err(|e| StoreError::Db(sqlx::Error::Decode(Box::new(e))))?,
             key_hash: row.try_get("key_hash")?,
             description: text(row, "description")?,
             streampass: opt_text(row, "streampass")?.filter(|p| !p.is_empty()),
@@ -83,26 +85,29 @@ const COLUMNS: &str = "id, username, key_hash, description, streampass, chat";
 
 impl Store {
     /// Adds a streamer. Names are unique in any letter case, and so are keys.
-    pub async fn add_streamer(&self, username: &str, key: &str) -> StoreResult<Streamer> {
-        if !valid_username(username) {
-            return Err(StoreError::InvalidUsername(username.to_string()));
-        }
-        if crate::names::reserved_username(username) {
+    pub async fn add_streamer(
+        &self,
+        username: &str,
+        key: impl Into<StreamKey>,
+    ) -> StoreResult<Streamer> {
+        let key = key.into();
+        let name = Username::parse(username)?;
+        if crate::names::reserved_username(&name) {
             return Err(StoreError::ReservedUsername(username.to_string()));
         }
         if key.is_empty() {
             return Err(StoreError::EmptyKey);
         }
-        if self.streamer(username).await?.is_some() {
+        if self.streamer(&name).await?.is_some() {
             return Err(StoreError::DuplicateStreamer(username.to_string()));
         }
-        let key_hash = auth::hash_key(key);
+        let key_hash = key.hash();
         let result = sqlx::query(
             "INSERT INTO streamers (username, username_lower, key_hash, description, streampass, chat, created_at) \
              VALUES (?, ?, ?, '', NULL, 'enabled', ?)",
         )
-        .bind(username)
-        .bind(username.to_ascii_lowercase())
+        .bind(name.as_str())
+        .bind(name.room().as_str())
         .bind(&key_hash)
         .bind(now_ms())
         .execute(&self.pool)
@@ -138,8 +143,11 @@ impl Store {
     }
 
     /// Finds the streamer owning a stream key (nginx-rtmp's on_publish sends the key alone).
-    pub async fn streamer_by_key(&self, key: &str) -> StoreResult<Option<Streamer>> {
-        self.streamer_by_key_hash(&auth::hash_key(key)).await
+    pub async fn streamer_by_key(
+        &self,
+        key: impl Into<StreamKey>,
+    ) -> StoreResult<Option<Streamer>> {
+        self.streamer_by_key_hash(&key.into().hash()).await
     }
 
     /// Finds the streamer whose key hashes to `key_hash`.
@@ -154,11 +162,16 @@ impl Store {
     }
 
     /// The streamer `username` if `key` is its stream key (constant-time comparison).
-    pub async fn authenticate(&self, username: &str, key: &str) -> StoreResult<Option<Streamer>> {
+    pub async fn authenticate(
+        &self,
+        username: &str,
+        key: impl Into<StreamKey>,
+    ) -> StoreResult<Option<Streamer>> {
+        let key = key.into();
         Ok(self
             .streamer(username)
             .await?
-            .filter(|s| s.key_matches(key)))
+            .filter(|s| s.key_matches(&key)))
     }
 
     /// Every streamer, ordered by name.
@@ -184,12 +197,13 @@ impl Store {
     }
 
     /// Replaces a streamer's key.
-    pub async fn set_key(&self, username: &str, key: &str) -> StoreResult<()> {
+    pub async fn set_key(&self, username: &str, key: impl Into<StreamKey>) -> StoreResult<()> {
+        let key = key.into();
         if key.is_empty() {
             return Err(StoreError::EmptyKey);
         }
         let result = sqlx::query("UPDATE streamers SET key_hash = ? WHERE username_lower = ?")
-            .bind(auth::hash_key(key))
+            .bind(key.hash())
             .bind(username.to_ascii_lowercase())
             .execute(&self.pool)
             .await;

@@ -484,7 +484,7 @@ fn settings_are_shown_to_the_admin() {
     );
     w.settings = Some(Streamer {
         id: 1,
-        username: "Streamer".into(),
+        username: crate::names::Username::parse("Streamer").unwrap(),
         key_hash: "x".into(),
         description: "Hello".into(),
         streampass: Some("pw".into()),

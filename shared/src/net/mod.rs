@@ -1,4 +1,10 @@
-//! Address blocks for allow-lists (the on_publish hook answers only trusted callers).
+//! Who is calling, as far as the network can tell: the caller behind trusted proxies
+//! ([`caller`]) and address blocks for allow-lists (the on_publish hook answers only trusted
+//! callers).
+
+mod caller;
+
+pub use caller::{header_values, parse_ip, scheme, Caller, Forwarded, ProxyHops};
 
 use std::net::IpAddr;
 
