@@ -11,7 +11,7 @@
 use crate::gateway::Gateway;
 use bytes::Bytes;
 use http::header;
-use http::{Method, Request, Response, StatusCode, Uri};
+use http::{HeaderValue, Method, Request, Response, StatusCode, Uri};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use rsstreaming_handlers::{
@@ -93,9 +93,18 @@ impl App {
     }
 }
 
-/// Reads the whole body (at most [`MAX_BODY`] bytes, within [`BODY_TIMEOUT`]).
+/// Reads the whole body (at most [`MAX_BODY`] bytes, within [`BODY_TIMEOUT`]). A refusal
+/// leaves the rest of the body unread, so hyper drops the connection after answering; the
+/// answer says `Connection: close`, or the client would send its next request into a
+/// connection that is going away.
 async fn read_body(req: Request<Incoming>) -> Result<Request<Bytes>, Response<Bytes>> {
-    let too_large = || plain_text(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
+    let refuse = |status, text: &'static str| {
+        let mut r = plain_text(status, text);
+        r.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        r
+    };
+    let too_large = || refuse(StatusCode::PAYLOAD_TOO_LARGE, "request body too large\n");
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -108,12 +117,12 @@ async fn read_body(req: Request<Incoming>) -> Result<Request<Bytes>, Response<By
     let collected =
         tokio::time::timeout(BODY_TIMEOUT, Limited::new(body, MAX_BODY).collect()).await;
     match collected {
-        Err(_) => Err(plain_text(
+        Err(_) => Err(refuse(
             StatusCode::REQUEST_TIMEOUT,
             "request body too slow\n",
         )),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err(too_large()),
-        Ok(Err(_)) => Err(plain_text(
+        Ok(Err(_)) => Err(refuse(
             StatusCode::BAD_REQUEST,
             "could not read the request body\n",
         )),
