@@ -8,9 +8,30 @@ pub use server::TestServer;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The binary under test.
+/// The binary under test. A suite of another package (the Lambda suite is a test of
+/// `rsstreaming-infra`) finds the one `cargo test --workspace` built into its target folder.
 pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_rsstreaming")
+    static BIN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| match option_env!("CARGO_BIN_EXE_rsstreaming") {
+        Some(path) => path.to_string(),
+        None => beside_this_test("rsstreaming"),
+    })
+}
+
+/// `target/<profile>/NAME`, next to this test's `target/<profile>/deps/<test>` executable.
+fn beside_this_test(name: &str) -> String {
+    let exe = std::env::current_exe().expect("the test executable");
+    let path = exe
+        .parent()
+        .and_then(Path::parent)
+        .map(|profile| profile.join(name))
+        .expect("the test executable lies in target/<profile>/deps");
+    assert!(
+        path.is_file(),
+        "{} is missing: run this suite through `cargo test --workspace` (or `cargo build -p rsstreaming` first)",
+        path.display()
+    );
+    path.to_string_lossy().into_owned()
 }
 
 /// Whether the run must not skip anything (CI sets `CI=true`).
