@@ -34,27 +34,23 @@
 //!   or a viewer password.
 
 mod api;
-pub mod assets;
+mod assets;
 mod context;
 mod liveness;
 mod pages;
 mod playlists;
-mod publish;
-mod render;
+mod publish_hooks;
 mod request;
 mod respond;
-mod route;
-mod router;
-mod routes;
+mod routing;
 mod segments;
-mod statics;
 mod viewer_pass;
 
 pub use context::{Ctx, CtxError, Schema};
-pub use render::asset_url;
 pub use request::{cookies, forwarded};
 pub use respond::text as plain_text;
-pub use route::{Handler, HandlerFuture, Params, Route, MAX_BODY};
-pub use router::{run, unrouted, Lookup, RouteTableError, Router};
-pub use routes::routes;
+pub use routing::{
+    loggable_path, routes, run, unrouted, Handler, HandlerFuture, Lookup, Params, Route,
+    RouteTableError, Router, MAX_BODY,
+};
 pub use rsstreaming_shared::net::Caller;

@@ -7,17 +7,17 @@
 //! functions the local dispatcher calls; this crate only translates events (see [`event`]) and
 //! establishes the caller (see [`caller`]).
 
-pub mod api;
 pub mod caller;
 pub mod cold_start;
+pub mod deployment;
 pub mod event;
 pub mod function;
 pub mod template;
 #[cfg(test)]
 mod testing;
 
-pub use api::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
 pub use cold_start::{Instance, FUNCTION_VAR};
+pub use deployment::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
 pub use function::Function;
 
 use std::sync::Arc;

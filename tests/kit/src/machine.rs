@@ -38,7 +38,9 @@ pub fn repo_root() -> PathBuf {
 
 /// A program of this workspace as cargo built it for the running test: `CARGO_BIN_EXE_<name>`
 /// when cargo set it, else next to the test executable (`target/<profile>/deps/..`), the way
-/// cargo lays out a build.
+/// cargo lays out a build. The suites of `rsstreaming` get `rsstreaming` built for them, the
+/// Lambda suite (a test of `rsstreaming-infra`) the function binary; each finds the other's in
+/// the same target folder after `cargo test --workspace`.
 pub fn program(name: &str) -> PathBuf {
     if let Some(path) = std::env::var_os(format!("CARGO_BIN_EXE_{name}")) {
         return path.into();
@@ -51,7 +53,7 @@ pub fn program(name: &str) -> PathBuf {
     let path = dir.join(name);
     assert!(
         path.is_file(),
-        "{} is not built (cargo builds it for the suites of its package)",
+        "{} is missing: run the suites through `cargo test --workspace` (or build its package first)",
         path.display()
     );
     path
