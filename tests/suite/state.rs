@@ -110,6 +110,11 @@ async fn concurrent_claims_of_one_name_have_one_winner() {
     }
 }
 
+/// Replaces `old` by `new` in room `r`.
+async fn replace(state: &Arc<dyn ChatState>, old: &Member, new: &Member) -> Replace {
+    state.replace("r", old, new).await.unwrap()
+}
+
 #[tokio::test]
 async fn changes_are_compare_and_set() {
     for (name, (a, b)) in backends().await {
@@ -122,22 +127,14 @@ async fn changes_are_compare_and_set() {
             ..bob.clone()
         }
         .bumped();
-        assert_eq!(
-            b.replace("r", &bob, &muted).await.unwrap(),
-            Replace::Done,
-            "{name}"
-        );
+        assert_eq!(replace(&b, &bob, &muted).await, Replace::Done, "{name}");
         // A decision made on the old entry is stale now.
         let red = Member {
             color: "#ff0000".into(),
             ..bob.clone()
         }
         .bumped();
-        assert_eq!(
-            a.replace("r", &bob, &red).await.unwrap(),
-            Replace::Stale,
-            "{name}"
-        );
+        assert_eq!(replace(&a, &bob, &red).await, Replace::Stale, "{name}");
         assert_eq!(
             a.member("r", &bob.socket).await.unwrap(),
             Some(muted.clone()),
@@ -145,16 +142,12 @@ async fn changes_are_compare_and_set() {
         );
         // Renames keep names unique and free the old one.
         assert_eq!(
-            a.replace("r", &muted, &muted.renamed("EVE")).await.unwrap(),
+            replace(&a, &muted, &muted.renamed("EVE")).await,
             Replace::Taken,
             "{name}"
         );
         let robert = muted.renamed("Robert");
-        assert_eq!(
-            a.replace("r", &muted, &robert).await.unwrap(),
-            Replace::Done,
-            "{name}"
-        );
+        assert_eq!(replace(&a, &muted, &robert).await, Replace::Done, "{name}");
         assert!(
             b.claim("r", &member(&b, 3, "BOB")).await.unwrap(),
             "{name}: old name is free"
@@ -165,11 +158,7 @@ async fn changes_are_compare_and_set() {
         );
         // A case-only rename keeps the name.
         let upper = robert.renamed("ROBERT");
-        assert_eq!(
-            a.replace("r", &robert, &upper).await.unwrap(),
-            Replace::Done,
-            "{name}"
-        );
+        assert_eq!(replace(&a, &robert, &upper).await, Replace::Done, "{name}");
         assert!(
             !b.claim("r", &member(&b, 5, "Robert")).await.unwrap(),
             "{name}"
@@ -178,7 +167,7 @@ async fn changes_are_compare_and_set() {
         let gone = a.release("r", &eve.socket).await.unwrap();
         assert_eq!(gone, Some(eve.clone()), "{name}");
         assert_eq!(
-            a.replace("r", &eve, &eve.renamed("x")).await.unwrap(),
+            replace(&a, &eve, &eve.renamed("x")).await,
             Replace::Stale,
             "{name}"
         );
