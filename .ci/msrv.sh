@@ -11,7 +11,7 @@ for platform in x86_64-unknown-linux-gnu aarch64-unknown-linux-gnu; do
 done | python3 -c '
 import json, sys
 ver = lambda v: tuple(int(x) for x in (v.split(".") + ["0", "0"])[:3])
-need, by, ours = (0,), [], None
+need, by, ours, lacking = (0,), [], set(), set()
 for line in sys.stdin:
     meta = json.loads(line)
     resolved = {n["id"] for n in meta["resolve"]["nodes"]}
@@ -19,14 +19,20 @@ for line in sys.stdin:
     for p in meta["packages"]:
         rv = p.get("rust_version")
         if p["id"] in members:
-            ours = rv
+            if rv:
+                ours.add(rv)
+            else:
+                lacking.add(p["name"])
         elif p["id"] in resolved and rv:
             if ver(rv) > need:
                 need, by = ver(rv), []
             if ver(rv) == need:
                 by.append(p["name"] + " " + p["version"])
-if ours is None:
-    sys.exit("msrv: the workspace packages declare no rust-version")
+if lacking:
+    sys.exit("msrv: add `rust-version.workspace = true` to " + ", ".join(sorted(lacking)))
+if len(ours) != 1:
+    sys.exit("msrv: the workspace packages disagree on rust-version: " + ", ".join(sorted(ours)))
+ours = ours.pop()
 shown = ".".join(map(str, need[:2] if need[2:] == (0,) else need))
 by = sorted(set(by))
 names = ", ".join(by)

@@ -48,7 +48,7 @@ functions=$(grep -o 'target/lambda/[A-Za-z0-9_-]*/bootstrap.zip' infra/template.
 for arch in $archs; do
   t=$(triple "$arch") || { echo "build: unknown architecture $arch" >&2; exit 2; }
   echo "==> rsstreaming-lambda for $arch ($t)"
-  cargo lambda build --release --quiet -p rsstreaming --bin rsstreaming-lambda --target "$t" \
+  cargo lambda build --release --quiet -p rsstreaming-infra --bin rsstreaming-lambda --target "$t" \
     --lambda-dir "target/lambda/.build-$arch"
   mkdir -p "target/lambda/$arch"
   cp "target/lambda/.build-$arch/rsstreaming-lambda/bootstrap" "target/lambda/$arch/bootstrap"

@@ -1,4 +1,12 @@
-//! `rsstreaming`: the management CLI, the API client and `serve`.
+//! `rsstreaming`: the site and its management in one binary.
+//!
+//! - `cli/`: the command line, one module per subcommand of SPEC §3 (`api.rs` is the
+//!   remote-control client); management commands open the store and return;
+//! - `serve/`: `rsstreaming serve`, the hyper server running every handler of the route table
+//!   (`dispatch.rs`: what happens to one request) beside the chat gateway;
+//! - `gateway/`: the WebSocket chat on `/ws`.
+//!
+//! Errors reach the user as one line on stderr and exit code 1.
 
 mod cli;
 #[allow(dead_code)]

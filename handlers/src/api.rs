@@ -4,7 +4,6 @@
 //! credentials, 400 for a body or query that does not fit, 429 once an address has failed
 //! authentication [`AUTH_FAILURES`] times within a minute.
 
-use crate::liveness::files;
 use crate::request::{basic_auth, caller, query_pairs};
 use crate::respond::{self, json, json_error, HandlerResult};
 use crate::{Ctx, Params};
@@ -68,7 +67,9 @@ async fn authenticate(
 /// the pages open on the stream right now, live or not: who is waiting for it matters to them.
 async fn info_of(ctx: &Ctx, s: &Streamer) -> HandlerResult {
     let room = s.room();
-    let live = ctx.hls.is_live(files(ctx, s, None)?.as_ref());
+    let live = ctx
+        .hls
+        .is_live(ctx.hls.locate(&s.room(), &s.key_hash, None)?.as_ref());
     let viewers = ctx.state.viewer_count(&room).await?;
     let members = ctx.state.members(&room).await?;
     Ok(json(

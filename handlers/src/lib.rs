@@ -6,6 +6,20 @@
 //! only things built once are compiled-in assets (the template environment over the embedded
 //! templates), never data. The transport puts a [`Caller`] into the request's extensions.
 //!
+//! Layout — a behaviour is found by file name:
+//! - `routing/`: the one route table (`table.rs`), the matchit router, the handler type and the
+//!   surroundings every transport runs a handler in (panic → 500, 404, 405 + `Allow`);
+//! - `context.rs`: [`Ctx`] and [`Ctx::connect`], the one way `serve` and the Lambda adapter
+//!   build it from the configuration;
+//! - `request.rs` / `respond.rs`: reading a request (caller, forwarded headers, cookies, forms,
+//!   Basic auth) and building responses, with the one error type handlers bubble up;
+//! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
+//!   `/emotes.json`, `/healthz`), `playlists.rs`, `segments.rs` (`/hls/…`), `api.rs` (the
+//!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
+//!   `assets/` (the embedded front end and `GET /static/…`);
+//! - what several handlers ask: `liveness.rs` (is a stream live, how many watch) and
+//!   `viewer_pass.rs` (may this request see a protected stream).
+//!
 //! Choices the SPEC leaves open, made here:
 //! - Public media URLs are `/{room}/playlist.m3u8`, `/{room}/playlist/{quality}.m3u8` and
 //!   segments `/hls/{room}/{N}.ts` or `/hls/{room}/{quality}/{N}.ts`; a request for any other
@@ -21,7 +35,7 @@
 //! - `on_publish` answers only `publish.allow` callers, spends a budget of 10 attempts per
 //!   minute per RTMP client address, and treats transcode relays (`<key>_<quality>` from an
 //!   allowed address) as accepted non-events; a bare room name is never accepted: see the
-//!   publish module documentation (`publish.rs`).
+//!   module documentation of `publish_hooks.rs`.
 //! - The API answers 401 (with `WWW-Authenticate`) to missing or wrong credentials and 429
 //!   after 20 failed logins per minute from one address; bodies must be JSON objects, unknown
 //!   fields are refused (400). `POST /api/messages` answers the recorded line
@@ -34,27 +48,23 @@
 //!   or a viewer password.
 
 mod api;
-pub mod assets;
+mod assets;
 mod context;
 mod liveness;
 mod pages;
 mod playlists;
-mod publish;
-mod render;
+mod publish_hooks;
 mod request;
 mod respond;
-mod route;
-mod router;
-mod routes;
+mod routing;
 mod segments;
-mod statics;
 mod viewer_pass;
 
 pub use context::{Ctx, CtxError, Schema};
-pub use render::asset_url;
 pub use request::{cookies, forwarded};
 pub use respond::text as plain_text;
-pub use route::{Handler, HandlerFuture, Params, Route, MAX_BODY};
-pub use router::{run, unrouted, Lookup, RouteTableError, Router};
-pub use routes::routes;
+pub use routing::{
+    loggable_path, routes, run, unrouted, Handler, HandlerFuture, Lookup, Params, Route,
+    RouteTableError, Router, MAX_BODY,
+};
 pub use rsstreaming_shared::net::Caller;

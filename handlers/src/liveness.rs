@@ -3,7 +3,7 @@
 
 use crate::respond::HandlerError;
 use crate::Ctx;
-use rsstreaming_shared::hls::{Listing, StreamFiles};
+use rsstreaming_shared::hls::Listing;
 use rsstreaming_shared::store::Streamer;
 
 /// What the public may know about a stream right now.
@@ -14,25 +14,18 @@ pub struct Liveness {
     pub viewers: usize,
 }
 
-/// Where the streamer's files are (never exposed: the stem may be the key). `listing` is one
-/// built for a whole page ([`rsstreaming_shared::hls::HlsLayout::listing`]), or `None`.
-pub fn files(
-    ctx: &Ctx,
-    streamer: &Streamer,
-    listing: Option<&Listing>,
-) -> Result<Option<StreamFiles>, HandlerError> {
-    Ok(ctx
-        .hls
-        .locate(&streamer.room(), &streamer.key_hash, listing)?)
-}
-
-/// Live state and viewer count of one streamer.
+/// Live state and viewer count of one streamer. `listing` is one built for a whole page
+/// ([`rsstreaming_shared::hls::HlsLayout::listing`]), or `None`.
 pub async fn liveness(
     ctx: &Ctx,
     streamer: &Streamer,
     listing: Option<&Listing>,
 ) -> Result<Liveness, HandlerError> {
-    let live = ctx.hls.is_live(files(ctx, streamer, listing)?.as_ref());
+    // Where the files are is never exposed: the stem may be the key.
+    let files = ctx
+        .hls
+        .locate(&streamer.room(), &streamer.key_hash, listing)?;
+    let live = ctx.hls.is_live(files.as_ref());
     let viewers = if live {
         ctx.state.viewer_count(&streamer.room()).await?
     } else {

@@ -2,8 +2,8 @@
 //! small JSON and health endpoints the pages and operators use (`/{streamer}/info`,
 //! `/emotes.json`, `/healthz`).
 
+use crate::assets::{render, script_json};
 use crate::liveness::liveness;
-use crate::render::{render, script_json};
 use crate::request::{field, form_pairs};
 use crate::respond::{self, html, json, json_error, redirect, HandlerResult};
 use crate::viewer_pass::{may_view, open_stream, pass_cookie, Access};

@@ -3,7 +3,6 @@
 //! file stem in `rename` mode) never shows; the renaming itself is
 //! [`HlsLayout::public_playlist`](rsstreaming_shared::hls::HlsLayout::public_playlist).
 
-use crate::liveness::files;
 use crate::respond::{self, not_found, with_body, HandlerResult, M3U8};
 use crate::viewer_pass::open_stream;
 use crate::{Ctx, Params};
@@ -25,7 +24,7 @@ pub async fn playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerR
         Ok(s) => s,
         Err(refused) => return Ok(refused),
     };
-    let Some(files) = files(&ctx, &s, None)? else {
+    let Some(files) = ctx.hls.locate(&s.room(), &s.key_hash, None)? else {
         return Ok(not_found());
     };
     let room = s.room();
@@ -71,7 +70,7 @@ pub async fn quality_playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> 
     else {
         return Ok(not_found());
     };
-    let Some(files) = files(&ctx, &s, None)? else {
+    let Some(files) = ctx.hls.locate(&s.room(), &s.key_hash, None)? else {
         return Ok(not_found());
     };
     Ok(

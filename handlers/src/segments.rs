@@ -2,7 +2,6 @@
 //! by the server, which either sends the bytes or (behind nginx, with `hls.accel_redirect`)
 //! names the file in `X-Accel-Redirect`, a header nginx consumes and never forwards.
 
-use crate::liveness::files;
 use crate::playlists::playlist_response;
 use crate::respond::{self, not_found, with_body, HandlerResult, MPEG_TS};
 use crate::viewer_pass::{forbidden, open_stream, Access};
@@ -41,7 +40,7 @@ async fn serve_segment(
         Ok(s) => s,
         Err(refused) => return Ok(refused),
     };
-    let Some(files) = files(ctx, &s, None)? else {
+    let Some(files) = ctx.hls.locate(&s.room(), &s.key_hash, None)? else {
         return Ok(not_found());
     };
     send_segment(ctx, &files.segment_name(quality, seq)).await

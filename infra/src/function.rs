@@ -14,7 +14,9 @@
 
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
-use rsstreaming_handlers::{plain_text, unrouted, Ctx, Lookup, Route, Router, MAX_BODY};
+use rsstreaming_handlers::{
+    loggable_path, plain_text, unrouted, Ctx, Lookup, Route, Router, MAX_BODY,
+};
 use std::collections::BTreeSet;
 
 /// The `RSSTREAMING_FUNCTION` value of the fallback function that serves every route.
@@ -123,16 +125,6 @@ impl Function {
             tracing::info!(%method, path = shown, route, status, ms, "request");
         }
         response
-    }
-}
-
-/// The path as it may appear in logs: hook and segment paths could carry a key if someone
-/// typed one into a URL, so only their route is logged; query strings never are.
-fn loggable_path(path: &str) -> &str {
-    if path.starts_with("/hls/") || path.starts_with("/auth/") || path.len() > 200 {
-        "-"
-    } else {
-        path
     }
 }
 

@@ -1,23 +1,34 @@
 //! Cloud deployment of rsstreaming: any handler of the route table run as its own AWS Lambda
 //! function behind an API Gateway HTTP API (payload format 2.0) or a Lambda function URL.
 //!
-//! One binary serves every function; `RSSTREAMING_FUNCTION` (a route name, or a comma list for a
-//! small group) selects which routes an instance answers, and `RSSTREAMING_*` settings configure
-//! it exactly as they override `config.yaml` for `rsstreaming serve`. The handlers are the same
-//! functions the local dispatcher calls; this crate only translates events (see [`event`]) and
-//! establishes the caller (see [`caller`]).
+//! One binary (`src/bin/rsstreaming-lambda.rs`) serves every function; `RSSTREAMING_FUNCTION`
+//! (a route name, or a comma list for a small group) selects which routes an instance answers,
+//! and `RSSTREAMING_*` settings configure it exactly as they override `config.yaml` for
+//! `rsstreaming serve`. The handlers are the same functions the local dispatcher calls, in a
+//! context built by the same [`rsstreaming_handlers::Ctx::connect`]; this crate only adds what
+//! a function deployment needs:
+//! - [`cold_start`]: what an instance sets up once, before its first event;
+//! - [`event`]: a Lambda event to the handler's request and back, with the [`caller`]
+//!   established from the event under the site's one proxy-trust rule;
+//! - [`function`]: the routes one function serves and the handler call around them;
+//! - [`deployment`] and [`template`]: the deployment's shape derived from the route table (one
+//!   function per route plus a fallback) and the CloudFormation template written from it
+//!   (`src/bin/rsstreaming-template.rs` prints `infra/template.yaml`).
+//!
+//! The Lambda suite (`tests/lambda`, a test of this package) runs the HTTP suites of `serve`
+//! against these functions under cargo-lambda's emulator.
 
-pub mod api;
 pub mod caller;
 pub mod cold_start;
+pub mod deployment;
 pub mod event;
 pub mod function;
 pub mod template;
 #[cfg(test)]
 mod testing;
 
-pub use api::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
 pub use cold_start::{Instance, FUNCTION_VAR};
+pub use deployment::{functions, ApiRouter, FunctionSpec, DEFAULT_FUNCTION};
 pub use function::Function;
 
 use std::sync::Arc;

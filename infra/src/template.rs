@@ -3,7 +3,7 @@
 //! `infra/template.yaml` is this output, committed so it can be read and linted; a unit test
 //! fails when it falls behind the route table.
 
-use crate::api::{functions, FunctionSpec};
+use crate::deployment::{functions, FunctionSpec};
 use rsstreaming_handlers::Route;
 use std::fmt::Write;
 

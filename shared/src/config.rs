@@ -373,6 +373,10 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("live_indicator_delay"), "{e}");
+        let e = parse("video_qualities: [720P, \"a b\"]\n", &[])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("video_qualities") && e.contains("`a b`"), "{e}");
         let e = parse("[1, 2]", &[]).unwrap_err().to_string();
         assert!(e.contains("mapping"), "{e}");
     }

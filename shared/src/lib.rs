@@ -1,5 +1,19 @@
 //! The parts of rsstreaming that both the stateless handlers and the chat gateway need, with no
 //! HTTP framework in them.
+//!
+//! - [`config`]: `config.yaml` plus `RSSTREAMING_*` overrides, checked once at start;
+//! - [`names`]: [`names::Username`] (validated) and [`names::RoomName`] (lowercased by
+//!   construction), the names strings used to carry;
+//! - [`auth`]: the stream key that cannot be printed, key hashing, viewer passes and the
+//!   cookies that carry them (the one pass check of pages and chat);
+//! - [`net`]: the caller behind trusted proxies (the one rule of every transport) and
+//!   allow-lists;
+//! - [`hls`]: nginx-rtmp's files as [`hls::HlsLayout`] (built from config once), liveness,
+//!   playlist rewriting;
+//! - [`store`]: the database (MySQL/MariaDB or SQLite through sqlx) and its migrations;
+//! - [`state`]: state shared between processes (in-process or Redis);
+//! - [`chat`], [`text`], [`drawing`]: the chat rules as pure functions, text handling, drawings;
+//! - [`logging`]: the one tracing setup.
 
 pub mod auth;
 pub mod chat;

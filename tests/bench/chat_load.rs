@@ -8,8 +8,9 @@
 //! PERFORMANCE.md.
 
 use futures_util::{SinkExt, StreamExt};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use rsstreaming_testkit::cli::{self, cli_ok};
+use rsstreaming_testkit::config::{redis_yaml, write_config};
+use rsstreaming_testkit::serve::{ServeOptions, Server};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -20,51 +21,6 @@ fn env<T: std::str::FromStr>(name: &str, default: T) -> T {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn rsstreaming(config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_rsstreaming"));
-    c.arg("--config").arg(config);
-    c.env_remove("RSSTREAMING_DATABASE_URL")
-        .env_remove("RSSTREAMING_REDIS_URL");
-    c
-}
-
-async fn start_server(config: &Path) -> (Server, u16) {
-    let port = free_port();
-    let child = rsstreaming(config)
-        .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start rsstreaming serve");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "server did not start");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    (Server(child), port)
 }
 
 /// Latency histogram shared by every client: 0.1 ms buckets up to 30 s.
@@ -116,41 +72,24 @@ async fn main() {
         .collect();
 
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.yaml");
-    let mut yaml = format!(
-        "database:\n  url: \"sqlite://{}\"\nsecret_key: bench\nhls_dir: \"{}\"\n",
-        dir.path().join("bench.db").display(),
-        dir.path().display()
-    );
+    let db = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let mut yaml = String::new();
     if instances > 1 {
         let url = std::env::var("REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
-        yaml.push_str(&format!(
-            "redis:\n  url: \"{url}\"\n  prefix: \"bench{:x}\"\n",
-            rand::random::<u32>()
-        ));
+        yaml = redis_yaml(&url);
     }
-    std::fs::write(&config, yaml).unwrap();
-    let added = rsstreaming(&config)
-        .args([
-            "streamer",
-            "add",
-            "--username",
-            "bench",
-            "--key",
-            "bench-key-0123456789",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        added.status.success(),
-        "{}",
-        String::from_utf8_lossy(&added.stderr)
-    );
+    let config = write_config(dir.path(), &db, &yaml);
+    let key = "bench-key-0123456789";
+    cli_ok(&config, &cli::args(&cli::add_streamer("bench", Some(key))));
+    let options = ServeOptions {
+        log_filter: Some("warn"),
+        ..ServeOptions::default()
+    };
     let mut servers = Vec::new();
     for _ in 0..instances {
-        servers.push(start_server(&config).await);
+        servers.push(Server::start(&config, &options).await);
     }
-    let ports: Vec<u16> = servers.iter().map(|(_, p)| *p).collect();
+    let ports: Vec<u16> = servers.iter().map(|s| s.port).collect();
     println!("## {clients} clients, {instances} instance(s)");
 
     // Log everyone in, 100 at a time.

@@ -1,41 +1,45 @@
 //! Two real browsers chatting through the real gateway.
 
-use crate::driver::{Driver, Size};
-use crate::site::Site;
+use crate::site::{amy, PARTY};
 use fantoccini::actions::{
     InputSource, MouseActions, PointerAction, TouchActions, MOUSE_BUTTON_LEFT,
 };
+use fantoccini::elements::Element;
+use rsstreaming_testkit::browser::{Driver, Size};
 
-fn site_setup() -> Vec<Vec<&'static str>> {
-    vec![
-        vec!["streamer", "add", "--username", "Amy", "--key", "amykey"],
-        vec![
-            "emote",
-            "add",
-            "--alias",
-            "party",
-            "--uri",
-            "/static/favicon.svg",
-        ],
-    ]
-}
-
-async fn amy_site() -> Site {
-    let setup = site_setup();
-    let setup: Vec<&[&str]> = setup.iter().map(|v| v.as_slice()).collect();
-    Site::start("", &setup).await
+/// A press at `start` (from the element's centre), a move by each of `moves`, and a release:
+/// a stroke with the mouse, a swipe with a finger, or (no moves) a tap.
+fn stroke<S>(source: S, element: Element, start: (f64, f64), moves: &[(f64, f64)]) -> S
+where
+    S: InputSource<Action = PointerAction>,
+{
+    let (x, y) = start;
+    let element = PointerAction::MoveToElement {
+        element,
+        duration: None,
+        x,
+        y,
+    };
+    let button = MOUSE_BUTTON_LEFT;
+    let pressed = source.then(element).then(PointerAction::Down { button });
+    let moved = moves.iter().fold(pressed, |s, &(x, y)| {
+        s.then(PointerAction::MoveBy {
+            duration: None,
+            x,
+            y,
+        })
+    });
+    moved.then(PointerAction::Up { button })
 }
 
 #[tokio::test]
 async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
-    let Some(driver) = Driver::start().await else {
+    let Some((driver, site)) = Driver::with_site(amy().emote(PARTY.0, PARTY.1)).await else {
         return;
     };
-    let site = amy_site().await;
-    let alice = driver.browser(Size::Desktop).await;
-    let bob = driver.browser(Size::Phone).await;
-    alice.goto(&site.url("/amy/")).await;
-    bob.goto(&site.url("/amy/")).await;
+    let page = site.url("/amy/");
+    let alice = driver.open(Size::Desktop, &page).await;
+    let bob = driver.open(Size::Phone, &page).await;
 
     alice.join("alice", 0).await;
     let alice_color = alice
@@ -52,13 +56,8 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
         .say("hello https://example.com/x?y=1. <img src=x onerror=alert(1)>")
         .await;
     bob.wait_line(".line-message", "hello").await;
-    let line = bob
-        .with_line(
-            ".line-message",
-            "hello",
-            "({ text: line.querySelector('.text').innerText, links: [...line.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.rel]), imgs: line.querySelectorAll('img').length, name: line.querySelector('.name').textContent, color: line.querySelector('.name').style.getPropertyValue('--c') })",
-        )
-        .await;
+    let facts = "({ text: line.querySelector('.text').innerText, links: [...line.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.rel]), imgs: line.querySelectorAll('img').length, name: line.querySelector('.name').textContent, color: line.querySelector('.name').style.getPropertyValue('--c') })";
+    let line = bob.with_line(".line-message", "hello", facts).await;
     assert_eq!(
         line["text"],
         "hello https://example.com/x?y=1. <img src=x onerror=alert(1)>"
@@ -93,37 +92,16 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
 
     // Pictochat with the mouse on a desktop...
     alice.click("#draw-button").await;
-    alice
-        .wait_until(
-            "!document.getElementById('draw-panel').hidden",
-            "the drawing panel",
-        )
-        .await;
+    alice.wait_shown("draw-panel", "the drawing panel").await;
     let canvas = alice.find("#draw-canvas").await;
-    let stroke = MouseActions::new("mouse".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: None,
-            x: -80.0,
-            y: -20.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 60.0,
-            y: 30.0,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 80.0,
-            y: -20.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
-    alice.client.perform_actions(stroke).await.expect("draw");
+    let mouse = MouseActions::new("mouse".into());
+    let drawn = stroke(
+        mouse,
+        canvas,
+        (-80.0, -20.0),
+        &[(60.0, 30.0), (80.0, -20.0)],
+    );
+    alice.client.perform_actions(drawn).await.expect("draw");
     alice.click("#draw-send").await;
     for b in [&alice, &bob] {
         b.wait_until(
@@ -135,40 +113,16 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
     // ...and with a finger on a phone.
     bob.click("#draw-button").await;
     let canvas = bob.find("#draw-canvas").await;
-    let swipe = TouchActions::new("finger".into())
-        .then(PointerAction::MoveToElement {
-            element: canvas.clone(),
-            duration: None,
-            x: -40.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::MoveBy {
-            duration: None,
-            x: 80.0,
-            y: 20.0,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
+    let swipe = stroke(
+        TouchActions::new("finger".into()),
+        canvas,
+        (-40.0, 0.0),
+        &[(80.0, 20.0)],
+    );
     bob.client.perform_actions(swipe).await.expect("touch draw");
     // A tap right after drawing must reach the button (no scroll gesture swallowing it).
     let send = bob.find("#draw-send").await;
-    let tap = TouchActions::new("finger".into())
-        .then(PointerAction::MoveToElement {
-            element: send,
-            duration: None,
-            x: 0.0,
-            y: 0.0,
-        })
-        .then(PointerAction::Down {
-            button: MOUSE_BUTTON_LEFT,
-        })
-        .then(PointerAction::Up {
-            button: MOUSE_BUTTON_LEFT,
-        });
+    let tap = stroke(TouchActions::new("finger".into()), send, (0.0, 0.0), &[]);
     bob.client.perform_actions(tap).await.expect("tap send");
     alice
         .wait_until(
@@ -207,11 +161,8 @@ async fn two_browsers_chat_with_messages_actions_emoji_emotes_and_drawings() {
     .await;
     alice.say("are you still there?").await;
     bob.wait_line(".line-message", "are you still there?").await;
-    bob.wait_until(
-        "!document.getElementById('new-messages').hidden",
-        "the new-messages marker",
-    )
-    .await;
+    bob.wait_shown("new-messages", "the new-messages marker")
+        .await;
     assert_eq!(
         bob.eval("document.getElementById('messages').scrollTop")
             .await,

@@ -1,17 +1,13 @@
-//! Browser tests: the real pages in real headless Chromium (through chromedriver) against a
-//! real `rsstreaming serve`, SQLite database and, for the live tests, ffmpeg writing HLS.
+//! Browser tests: the real pages in real headless Chromium (through chromedriver, see
+//! `rsstreaming_testkit::browser`) against a real `rsstreaming serve`, SQLite database and, for
+//! the live tests, ffmpeg writing HLS.
 //!
 //! Needs `chromium`, `chromium-driver` and `ffmpeg` (Debian packages); `fonts-noto-color-emoji`
 //! makes the screenshots in `target/screenshots/` show emoji. Without Chromium the tests skip,
 //! except under `CI=true` where they fail.
 
-#[path = "../common/mod.rs"]
-mod common;
-
-mod driver;
 mod site;
 
-mod page;
 mod pages;
 mod player;
 

@@ -1,44 +1,33 @@
 //! The player: offline state, and automatic start when the stream goes live (real HLS written
 //! by ffmpeg, played by hls.js in Chromium).
 
-use crate::driver::{Driver, Size};
-use crate::site::Site;
+use crate::site::amy_with_key;
+use rsstreaming_testkit::browser::{Driver, Size};
+use serde_json::json;
 
 #[tokio::test]
 async fn player_starts_by_itself_when_the_stream_goes_live() {
-    let Some(driver) = Driver::start().await else {
+    let Some((driver, site)) = Driver::with_site(amy_with_key("amysecretkey")).await else {
         return;
     };
-    let site = Site::start(
-        "",
-        &[&[
-            "streamer",
-            "add",
-            "--username",
-            "Amy",
-            "--key",
-            "amysecretkey",
-        ]],
-    )
+    let b = driver.open(Size::Desktop, &site.url("/amy/")).await;
+    b.assert_values(&[
+        (
+            "document.getElementById('player').dataset.state",
+            json!("offline"),
+        ),
+        (
+            "document.getElementById('offline-text').textContent",
+            json!("Amy is currently offline!"),
+        ),
+        (
+            "document.getElementById('live-badge').textContent",
+            json!("Offline"),
+        ),
+    ])
     .await;
-    let b = driver.browser(Size::Desktop).await;
-    b.goto(&site.url("/amy/")).await;
-    assert_eq!(
-        b.eval("document.getElementById('player').dataset.state")
-            .await,
-        "offline"
-    );
-    let offline = b
-        .eval("document.getElementById('offline-text').textContent")
-        .await;
-    assert_eq!(offline, "Amy is currently offline!");
-    assert_eq!(
-        b.eval("document.getElementById('live-badge').textContent")
-            .await,
-        "Offline"
-    );
 
-    let Some(_live) = site.publish("amysecretkey") else {
+    let Some(_live) = site.encode_live("amysecretkey") else {
         return;
     };
     // No reload: /info polling notices, hls.js loads the playlist and the video plays.
@@ -47,11 +36,7 @@ async fn player_starts_by_itself_when_the_stream_goes_live() {
         "the live badge",
     )
     .await;
-    b.wait_until(
-        "document.getElementById('player').dataset.state === 'playing'",
-        "playback",
-    )
-    .await;
+    b.wait_playing().await;
     b.wait_until(
         "document.getElementById('video').currentTime > 0.5",
         "the video advancing",

@@ -1,73 +1,46 @@
 //! Per-streamer and per-browser settings: the chat setting, remembered quality and volume,
 //! emotes added while the page is open.
 
-use crate::driver::{Driver, Size};
-use crate::site::Site;
+use crate::site::amy;
+use rsstreaming_testkit::browser::{Driver, Size};
+use rsstreaming_testkit::{cli, Site};
+use serde_json::json;
 
 #[tokio::test]
 async fn hidden_chat_starts_collapsed_and_disabled_chat_is_absent_but_viewers_count() {
-    let Some(driver) = Driver::start().await else {
+    let streamers = [("hid", "hidkey"), ("off", "offkey")];
+    let site = Site::builder().streamers(&streamers);
+    let site = site.chat("hid", "hidden").chat("off", "disabled");
+    let Some((driver, site)) = Driver::with_site(site).await else {
         return;
     };
-    let site = Site::start(
-        "",
-        &[
-            &["streamer", "add", "--username", "hid", "--key", "hidkey"],
-            &[
-                "streamer",
-                "chat",
-                "--username",
-                "hid",
-                "--setting",
-                "hidden",
-            ],
-            &["streamer", "add", "--username", "off", "--key", "offkey"],
-            &[
-                "streamer",
-                "chat",
-                "--username",
-                "off",
-                "--setting",
-                "disabled",
-            ],
-        ],
-    )
-    .await;
-    let b = driver.browser(Size::Desktop).await;
-    b.goto(&site.url("/hid/")).await;
-    assert_eq!(b.eval("document.getElementById('chat').hidden").await, true);
-    assert_eq!(
-        b.eval("document.getElementById('chat-toggle').getAttribute('aria-expanded')")
-            .await,
-        "false"
-    );
+    let b = driver.open(Size::Desktop, &site.url("/hid/")).await;
+    let hidden = "document.getElementById('chat').hidden";
+    let expanded = "document.getElementById('chat-toggle').getAttribute('aria-expanded')";
+    b.assert_values(&[(hidden, json!(true)), (expanded, json!("false"))])
+        .await;
     b.click("#chat-toggle").await;
-    assert_eq!(
-        b.eval("document.getElementById('chat').hidden").await,
-        false
-    );
-    assert_eq!(
-        b.eval("document.getElementById('chat-toggle').getAttribute('aria-expanded')")
-            .await,
-        "true"
-    );
-    assert_eq!(b.eval("document.activeElement.id").await, "login-name");
+    b.assert_values(&[
+        (hidden, json!(false)),
+        (expanded, json!("true")),
+        ("document.activeElement.id", json!("login-name")),
+    ])
+    .await;
     b.click("#chat-close").await;
-    assert_eq!(b.eval("document.getElementById('chat').hidden").await, true);
+    b.assert_values(&[(hidden, json!(true))]).await;
 
-    let Some(_live) = site.publish("offkey") else {
+    let Some(_live) = site.encode_live("offkey") else {
         return;
     };
     b.goto(&site.url("/off/")).await;
-    assert_eq!(
-        b.eval("document.getElementById('chat') === null").await,
-        true
-    );
-    assert_eq!(
-        b.eval("document.getElementById('chat-toggle') === null")
-            .await,
-        true
-    );
+    b.assert_values(&[
+        ("document.getElementById('chat') === null", json!(true)),
+        (
+            "document.getElementById('chat-toggle') === null",
+            json!(true),
+        ),
+    ])
+    .await;
     // Without a chat the page still reports itself as a viewer.
     b.wait_until(
         "document.getElementById('viewer-count').textContent === '1'",
@@ -79,51 +52,29 @@ async fn hidden_chat_starts_collapsed_and_disabled_chat_is_absent_but_viewers_co
 
 #[tokio::test]
 async fn quality_and_volume_are_remembered_per_browser() {
-    let Some(driver) = Driver::start().await else {
+    let site = amy().yaml("video_qualities: [src, low]\n");
+    let Some((driver, site)) = Driver::with_site(site).await else {
         return;
     };
-    let site = Site::start(
-        "video_qualities: [src, low]\n",
-        &[&["streamer", "add", "--username", "Amy", "--key", "amykey"]],
-    )
-    .await;
-    let (Some(_src), Some(_low)) = (site.publish("amykey_src"), site.publish("amykey_low")) else {
+    let (Some(_src), Some(_low)) = (
+        site.encode_live("amykey_src"),
+        site.encode_live("amykey_low"),
+    ) else {
         return;
     };
-    let b = driver.browser(Size::Desktop).await;
-    b.goto(&site.url("/amy/")).await;
-    assert_eq!(
-        b.eval("[...document.querySelectorAll('#quality option')].map(o => o.value)")
-            .await,
-        serde_json::json!(["src", "low"])
-    );
-    b.wait_until(
-        "document.getElementById('player').dataset.state === 'playing'",
-        "playback",
-    )
-    .await;
-    let loaded = "performance.getEntriesByType('resource').some(e => e.name.includes(QUALITY))";
-    assert_eq!(
-        b.eval(&loaded.replace("QUALITY", "'/amy/playlist/src.m3u8'"))
-            .await,
-        true
-    );
+    let loaded = |quality: &str| {
+        format!("performance.getEntriesByType('resource').some(e => e.name.includes('/amy/playlist/{quality}.m3u8'))")
+    };
+    let b = driver.open(Size::Desktop, &site.url("/amy/")).await;
+    let options = "[...document.querySelectorAll('#quality option')].map(o => o.value)";
+    b.assert_values(&[(options, json!(["src", "low"]))]).await;
+    b.wait_playing().await;
+    b.assert_values(&[(&loaded("src"), json!(true))]).await;
 
-    b.find("#quality")
-        .await
-        .select_by_value("low")
-        .await
-        .unwrap();
-    b.wait_until(
-        &loaded.replace("QUALITY", "'/amy/playlist/low.m3u8'"),
-        "the low playlist",
-    )
-    .await;
-    b.wait_until(
-        "document.getElementById('player').dataset.state === 'playing'",
-        "playback",
-    )
-    .await;
+    let picker = b.find("#quality").await;
+    picker.select_by_value("low").await.unwrap();
+    b.wait_until(&loaded("low"), "the low playlist").await;
+    b.wait_playing().await;
     // The viewer turns the volume down (the volumechange event is what the page listens to).
     b.exec(
         "const v = document.getElementById('video'); v.volume = 0.25;",
@@ -132,53 +83,25 @@ async fn quality_and_volume_are_remembered_per_browser() {
     .await;
 
     b.client.refresh().await.unwrap();
-    b.wait_until(
-        "document.getElementById('player').dataset.state === 'playing'",
-        "playback",
-    )
+    b.wait_playing().await;
+    b.assert_values(&[
+        ("document.getElementById('quality').value", json!("low")),
+        (&loaded("low"), json!(true)),
+        (&loaded("src"), json!(false)),
+        ("document.getElementById('video').volume", json!(0.25)),
+    ])
     .await;
-    assert_eq!(
-        b.eval("document.getElementById('quality').value").await,
-        "low"
-    );
-    assert_eq!(
-        b.eval(&loaded.replace("QUALITY", "'/amy/playlist/low.m3u8'"))
-            .await,
-        true
-    );
-    assert_eq!(
-        b.eval(&loaded.replace("QUALITY", "'/amy/playlist/src.m3u8'"))
-            .await,
-        false
-    );
-    assert_eq!(
-        b.eval("document.getElementById('video').volume").await,
-        0.25
-    );
     b.close().await;
 }
 
 #[tokio::test]
 async fn an_emote_added_while_the_page_is_open_is_usable_without_a_reload() {
-    let Some(driver) = Driver::start().await else {
+    let Some((driver, site)) = Driver::with_site(amy()).await else {
         return;
     };
-    let site = Site::start(
-        "",
-        &[&["streamer", "add", "--username", "Amy", "--key", "amykey"]],
-    )
-    .await;
-    let b = driver.browser(Size::Desktop).await;
-    b.goto(&site.url("/amy/")).await;
+    let b = driver.open(Size::Desktop, &site.url("/amy/")).await;
     b.join("alice", 0).await;
-    site.cli(&[
-        "emote",
-        "add",
-        "--alias",
-        "fresh",
-        "--uri",
-        "/static/favicon.svg",
-    ]);
+    site.manage(cli::add_emote("fresh", "/static/favicon.svg"));
     // The gateway tells every page within a few seconds; then it draws and completes.
     b.wait_until("window.rsChat.emotes.has('fresh')", "the new emote")
         .await;
@@ -188,7 +111,7 @@ async fn an_emote_added_while_the_page_is_open_is_usable_without_a_reload() {
         "the emote drawn",
     )
     .await;
-    site.cli(&["emote", "drop", "--alias", "fresh"]);
+    site.manage(cli::drop_emote("fresh"));
     b.wait_until("!window.rsChat.emotes.has('fresh')", "the emote gone")
         .await;
     b.close().await;

@@ -1,9 +1,9 @@
 //! Typing helpers: the `@` and `:` type-aheads and the emoji picker, driven by the keyboard;
 //! `/theme` switching the page's theme.
 
-use crate::driver::{Browser, Driver, Size};
-use crate::site::Site;
+use crate::site::{amy, PARTY};
 use fantoccini::key::Key;
+use rsstreaming_testkit::browser::{Browser, Driver, Size};
 use serde_json::Value;
 
 async fn input_value(b: &Browser) -> Value {
@@ -28,24 +28,9 @@ async fn active_suggestion(b: &Browser) -> Value {
 
 #[tokio::test]
 async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
-    let Some(driver) = Driver::start().await else {
+    let Some((driver, site)) = Driver::with_site(amy().emote(PARTY.0, PARTY.1)).await else {
         return;
     };
-    let site = Site::start(
-        "",
-        &[
-            &["streamer", "add", "--username", "Amy", "--key", "amykey"],
-            &[
-                "emote",
-                "add",
-                "--alias",
-                "party",
-                "--uri",
-                "/static/favicon.svg",
-            ],
-        ],
-    )
-    .await;
     let alice = driver.browser(Size::Desktop).await;
     let bobby = driver.browser(Size::Desktop).await;
     let builder = driver.browser(Size::Desktop).await;
@@ -63,12 +48,7 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
 
     // `@`: the users in the room (kept current from the roster and its deltas).
     alice.type_into("#chat-input", "hey @bo").await;
-    alice
-        .wait_until(
-            "!document.getElementById('typeahead').hidden",
-            "user suggestions",
-        )
-        .await;
+    alice.wait_shown("typeahead", "user suggestions").await;
     let mut names: Vec<String> = serde_json::from_value(suggestions(&alice).await).unwrap();
     names.sort();
     assert_eq!(names, ["bob_builder", "bobby"]);
@@ -107,24 +87,14 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
 
     // `:`: gemoji names, completed to the emoji itself.
     alice.type_into("#chat-input", ":thumbsu").await;
-    alice
-        .wait_until(
-            "!document.getElementById('typeahead').hidden",
-            "emoji suggestions",
-        )
-        .await;
+    alice.wait_shown("typeahead", "emoji suggestions").await;
     assert_eq!(active_suggestion(&alice).await, ":thumbsup:");
     alice.type_into("#chat-input", &Key::Enter).await;
     assert_eq!(input_value(&alice).await, "hey @bobby 👍 ");
 
     // Escape closes without changing the text.
     alice.type_into("#chat-input", ":smi").await;
-    alice
-        .wait_until(
-            "!document.getElementById('typeahead').hidden",
-            "emoji suggestions",
-        )
-        .await;
+    alice.wait_shown("typeahead", "emoji suggestions").await;
     alice.type_into("#chat-input", &Key::Escape).await;
     assert_eq!(suggestions(&alice).await, serde_json::json!([]));
     assert_eq!(input_value(&alice).await, "hey @bobby 👍 :smi");
@@ -134,24 +104,14 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
 
     // Custom emotes come first and complete to their :alias:.
     alice.type_into("#chat-input", ":par").await;
-    alice
-        .wait_until(
-            "!document.getElementById('typeahead').hidden",
-            "emote suggestions",
-        )
-        .await;
+    alice.wait_shown("typeahead", "emote suggestions").await;
     assert_eq!(active_suggestion(&alice).await, ":party:");
     alice.type_into("#chat-input", &Key::Tab).await;
     assert_eq!(input_value(&alice).await, "hey @bobby 👍 :party: ");
 
     // The emoji picker: search, arrows, Enter.
     alice.click("#emoji-button").await;
-    alice
-        .wait_until(
-            "!document.getElementById('emoji-picker').hidden",
-            "the emoji picker",
-        )
-        .await;
+    alice.wait_shown("emoji-picker", "the emoji picker").await;
     assert_eq!(
         alice
             .eval("document.activeElement.classList.contains('emoji-search')")
@@ -180,13 +140,8 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
 
     alice.type_into("#chat-input", &Key::Enter).await;
     bobby.wait_line(".line-message", "hey @bobby 👍").await;
-    let line = bobby
-        .with_line(
-            ".line-message",
-            "hey @bobby",
-            "({ mention: line.classList.contains('mention'), emotes: line.querySelectorAll('img.emote').length, text: line.querySelector('.text').innerText })",
-        )
-        .await;
+    let facts = "({ mention: line.classList.contains('mention'), emotes: line.querySelectorAll('img.emote').length, text: line.querySelector('.text').innerText })";
+    let line = bobby.with_line(".line-message", "hey @bobby", facts).await;
     assert_eq!(line["mention"], true, "a line naming me is highlighted");
     assert_eq!(line["emotes"], 1);
     assert!(line["text"].as_str().unwrap().ends_with("🚀"), "{line}");
@@ -197,12 +152,7 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
         .wait_line(".line-event", "bobby is now known as robert")
         .await;
     alice.type_into("#chat-input", "@ro").await;
-    alice
-        .wait_until(
-            "!document.getElementById('typeahead').hidden",
-            "user suggestions",
-        )
-        .await;
+    alice.wait_shown("typeahead", "user suggestions").await;
     assert_eq!(suggestions(&alice).await, serde_json::json!(["robert"]));
     alice.type_into("#chat-input", &Key::Escape).await;
 
@@ -211,12 +161,7 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
     assert_eq!(before, "default");
     alice.find("#chat-input").await.clear().await.unwrap();
     alice.say("/theme light").await;
-    alice
-        .wait_until(
-            "document.documentElement.dataset.theme === 'light'",
-            "the light theme",
-        )
-        .await;
+    alice.wait_theme("light").await;
     assert_eq!(
         alice.eval("localStorage.getItem('rs.theme')").await,
         "light"

@@ -1,7 +1,7 @@
 //! What the stream page is doing, read from a headless Chromium (sessions come from the
 //! browser suite's `driver`): the video element, texts, and every URL the page fetched.
 
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
 use serde_json::Value;
 use std::time::{Duration, Instant};
 
@@ -64,14 +64,6 @@ pub async fn wait_playing(c: &Client, advance: f64, limit: Duration) -> Result<V
     Err(format!(
         "video did not play within {limit:?}: first {first:?}, last {last:?}"
     ))
-}
-
-/// Text of an element, or "" when it is not there.
-pub async fn text_of(c: &Client, css: &str) -> String {
-    match c.find(Locator::Css(css)).await {
-        Ok(e) => e.text().await.unwrap_or_default(),
-        Err(_) => String::new(),
-    }
 }
 
 /// Every URL the page has fetched so far (Resource Timing), the page's own included.

@@ -1,10 +1,11 @@
 //! Steps the end-to-end tests share: watching the page, chatting, waiting for offline, and
 //! crawling for the key.
 
-use crate::browser::{fetched_urls, js, text_of, wait_playing, VideoState};
+use crate::browser::{fetched_urls, js, wait_playing, VideoState};
 use crate::crawl::crawl;
 use crate::stack::Stack;
-use fantoccini::{Client, Locator};
+use fantoccini::Client;
+use rsstreaming_testkit::browser::Browser;
 use std::time::{Duration, Instant};
 
 /// Opens the stream page and waits until its video plays (2 s of advancing clock, real size).
@@ -25,64 +26,23 @@ pub async fn watch(stack: &Stack, c: &Client, streamer: &str) -> VideoState {
 }
 
 /// Logs into the page's chat under `name`.
-pub async fn chat_login(c: &Client, name: &str) {
-    let input = c
-        .wait()
-        .at_most(Duration::from_secs(15))
-        .for_element(Locator::Css("#login-name"))
-        .await
-        .expect("chat login form");
-    input.send_keys(name).await.expect("type a nickname");
-    c.find(Locator::Css("#login-submit"))
-        .await
-        .expect("join button")
-        .click()
-        .await
-        .expect("join the chat");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        let shown = js(
-            c,
-            "const f = document.getElementById('composer'); return !!f && !f.hidden;",
-        )
+pub async fn chat_login(b: &Browser, name: &str) {
+    b.type_into("#login-name", name).await;
+    b.click("#login-submit").await;
+    b.wait_shown("composer", &format!("chat login as {name}"))
         .await;
-        if shown.as_bool() == Some(true) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "chat login as {name} did not finish: {}",
-            text_of(c, "#chat").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
 }
 
 /// Sends a chat line from page `from` and waits until page `to` shows it.
-pub async fn chat_roundtrip(from: &Client, to: &Client, message: &str) {
-    let input = from
-        .find(Locator::Css("#chat-input"))
-        .await
-        .expect("chat input");
-    input.send_keys(message).await.expect("type a message");
-    from.find(Locator::Css("#send-button"))
-        .await
-        .expect("send button")
-        .click()
-        .await
-        .expect("send the message");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    loop {
-        if text_of(to, "#messages").await.contains(message) {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "message {message:?} never reached the second browser; it shows: {}",
-            text_of(to, "#messages").await
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+pub async fn chat_roundtrip(from: &Browser, to: &Browser, message: &str) {
+    from.type_into("#chat-input", message).await;
+    from.click("#send-button").await;
+    let shown = format!(
+        "document.getElementById('messages').innerText.includes({})",
+        rsstreaming_testkit::browser::js(message)
+    );
+    to.wait_until(&shown, &format!("{message:?} in the second browser"))
+        .await;
 }
 
 /// Whether the page says the stream is offline: the badge is off and the offline text shows.
@@ -176,12 +136,7 @@ pub async fn assert_no_key_anywhere(
     // is served from the internal location to a visitor.
     for f in &files {
         for prefix in ["/hls/", "/internal-hls/"] {
-            let r = stack
-                .http
-                .get(stack.site(&format!("{prefix}{f}")))
-                .send()
-                .await
-                .expect("probe an on-disk name");
+            let r = stack.get(&stack.site(&format!("{prefix}{f}")), None).await;
             let served = r.status().is_success();
             assert!(
                 !served || (prefix == "/hls/" && !f.contains(key)),

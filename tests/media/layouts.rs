@@ -2,10 +2,10 @@
 //! in Chromium, chat works between two browsers through nginx's `/ws`, the key shows nowhere
 //! public, and the page turns offline after the publisher stops.
 
-use crate::driver::{Driver, Size};
-use crate::env::{available, serial, Need};
+use crate::env::{serial, Need};
 use crate::flow::{assert_no_key_anywhere, chat_login, chat_roundtrip, wait_offline, watch};
 use crate::stack::{Layout, Options, Stack, SOURCE_HEIGHT, SOURCE_WIDTH};
+use rsstreaming_testkit::browser::{Driver, Size};
 use std::time::{Duration, Instant};
 
 /// A fresh random stream key.
@@ -70,10 +70,10 @@ async fn end_to_end(opts: Options) {
         obs.started.elapsed().as_secs_f64() - v.time
     );
     b.goto(&stack.site("/alice/")).await.expect("second page");
-    chat_login(a, "viewer_a").await;
-    chat_login(b, "viewer_b").await;
-    chat_roundtrip(a, b, "hello from the first browser").await;
-    chat_roundtrip(b, a, "and back from the second").await;
+    chat_login(&browser_a, "viewer_a").await;
+    chat_login(&browser_b, "viewer_b").await;
+    chat_roundtrip(&browser_a, &browser_b, "hello from the first browser").await;
+    chat_roundtrip(&browser_b, &browser_a, "and back from the second").await;
 
     assert_no_key_anywhere(&stack, "alice", &[], &key, &[a, b]).await;
     if layout != Layout::Single {
@@ -99,10 +99,9 @@ async fn end_to_end(opts: Options) {
 /// through X-Accel-Redirect.
 #[tokio::test]
 async fn single_application_rename_mode_end_to_end() {
-    if !available(Need::Browser) {
+    let Some(_one) = serial(Need::Browser).await else {
         return;
-    }
-    let _one = serial().await;
+    };
     end_to_end(Options::new(Layout::Single, "rename")).await;
 }
 
@@ -110,27 +109,27 @@ async fn single_application_rename_mode_end_to_end() {
 /// the segments itself (no accel), so both ways of sending them are covered.
 #[tokio::test]
 async fn two_application_redirect_mode_end_to_end() {
-    if !available(Need::Browser) {
+    let Some(_one) = serial(Need::Browser).await else {
         return;
-    }
-    let _one = serial().await;
-    let mut opts = Options::new(Layout::Redirect, "redirect");
-    opts.accel = false;
-    end_to_end(opts).await;
+    };
+    end_to_end(Options {
+        accel: false,
+        ..Options::new(Layout::Redirect, "redirect")
+    })
+    .await;
 }
 
 /// In the two-application layout nobody but this machine may publish into `hls`: otherwise
 /// anyone could replace a stream by publishing to `hls/<streamer>`, skipping on_publish.
 #[tokio::test]
 async fn hls_application_refuses_outside_publishers() {
-    if !available(Need::Media) {
+    let Some(_one) = serial(Need::Media).await else {
         return;
-    }
+    };
     if !has_ipv6_loopback() {
         eprintln!("skipping: no [::1] to publish from an address other than 127.0.0.1");
         return;
     }
-    let _one = serial().await;
     let mut opts = Options::new(Layout::Redirect, "redirect");
     opts.ipv6_rtmp = true;
     let stack = Stack::start(opts).await;

@@ -7,11 +7,6 @@
 //! missing one skips the test with a message, or fails it under `CI=true`. The tests run one at
 //! a time (see [`env::serial`]).
 
-#[path = "../common/mod.rs"]
-mod common;
-#[path = "../browser/driver.rs"]
-mod driver;
-
 mod browser;
 mod crawl;
 mod env;

@@ -2,12 +2,12 @@
 //! rendition per configured quality, the page offers them, and each one plays.
 
 use crate::browser::{js, video};
-use crate::driver::{Driver, Size};
-use crate::env::{available, serial, Need};
+use crate::env::{serial, Need};
 use crate::flow::{assert_no_key_anywhere, watch};
 use crate::layouts::new_key;
 use crate::stack::{Layout, Options, Stack, SOURCE_HEIGHT};
 use fantoccini::Client;
+use rsstreaming_testkit::browser::{Driver, Size};
 use std::time::{Duration, Instant};
 
 /// The original (a copy) and one transcode; the test source is 640x360, so 480P is taller.
@@ -50,10 +50,9 @@ async fn play_quality(c: &Client, quality: &str, height: u64) {
 
 #[tokio::test]
 async fn every_quality_is_offered_and_plays() {
-    if !available(Need::Browser) {
+    let Some(_one) = serial(Need::Browser).await else {
         return;
-    }
-    let _one = serial().await;
+    };
     let mut opts = Options::new(Layout::Multi, "redirect");
     opts.qualities = QUALITIES;
     let stack = Stack::start(opts).await;

@@ -2,42 +2,23 @@
 //! site config, a segment is sent (by nginx, via X-Accel-Redirect) only after rsstreaming has
 //! checked the viewer's pass.
 
-use crate::driver::{Driver, Size};
-use crate::env::{available, serial, Need};
+use crate::env::{serial, Need};
 use crate::flow::watch;
 use crate::layouts::new_key;
 use crate::stack::{Layout, Options, Stack};
-use fantoccini::Locator;
 use reqwest::StatusCode;
+use rsstreaming_testkit::browser::{Driver, Size};
 use std::time::{Duration, Instant};
-
-async fn get(stack: &Stack, url: &str, cookie: Option<&str>) -> reqwest::Response {
-    let mut req = stack.http.get(url);
-    if let Some(c) = cookie {
-        req = req.header("cookie", c);
-    }
-    req.send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
-}
 
 #[tokio::test]
 async fn protected_stream_segments_need_the_pass_through_nginx() {
-    if !available(Need::Browser) {
+    let Some(_one) = serial(Need::Browser).await else {
         return;
-    }
-    let _one = serial().await;
+    };
     let stack = Stack::start(Options::new(Layout::Redirect, "redirect")).await;
     let key = new_key();
     stack.add_streamer("carol", &key);
-    stack.manage(&[
-        "streamer",
-        "password",
-        "--username",
-        "carol",
-        "--password",
-        "letmein",
-    ]);
+    stack.site.set_password("carol", Some("letmein"));
     let mut obs = stack.publish(&key);
 
     // The publish hooks are nginx-rtmp's, reached on 127.0.0.1 directly: the site hides them,
@@ -56,24 +37,12 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
 
     // Without a pass: page, info and playlist refused.
     for path in ["/carol/", "/carol/info", "/carol/playlist.m3u8"] {
-        let r = get(&stack, &stack.site(path), None).await;
+        let r = stack.get(&stack.site(path), None).await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN, "{path}");
     }
-    let wrong = stack
-        .http
-        .post(stack.site("/carol/password"))
-        .form(&[("streampass", "nope")])
-        .send()
-        .await
-        .expect("POST wrong password");
+    let wrong = stack.enter_password("carol", "nope").await;
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
-    let right = stack
-        .http
-        .post(stack.site("/carol/password"))
-        .form(&[("streampass", "letmein")])
-        .send()
-        .await
-        .expect("POST password");
+    let right = stack.enter_password("carol", "letmein").await;
     assert!(right.status().is_redirection(), "{}", right.status());
     let cookie = right
         .headers()
@@ -88,7 +57,9 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
     // With it: the stream turns live and its segments come through.
     let deadline = Instant::now() + Duration::from_secs(10);
     let playlist = loop {
-        let r = get(&stack, &stack.site("/carol/playlist.m3u8"), Some(&cookie)).await;
+        let r = stack
+            .get(&stack.site("/carol/playlist.m3u8"), Some(&cookie))
+            .await;
         if r.status() == StatusCode::OK {
             let text = r.text().await.expect("playlist text");
             if text.lines().any(|l| l.ends_with(".ts")) {
@@ -114,7 +85,7 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
         .to_string();
     assert!(segment_url.contains("/hls/"), "{segment_url}");
 
-    let with = get(&stack, &segment_url, Some(&cookie)).await;
+    let with = stack.get(&segment_url, Some(&cookie)).await;
     assert_eq!(with.status(), StatusCode::OK, "{segment_url}");
     assert!(
         with.headers().get("x-accel-redirect").is_none(),
@@ -127,7 +98,7 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
         "not an MPEG-TS segment"
     );
 
-    let without = get(&stack, &segment_url, None).await;
+    let without = stack.get(&segment_url, None).await;
     assert_eq!(
         without.status(),
         StatusCode::FORBIDDEN,
@@ -140,7 +111,7 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
         &format!("127.0.0.1:{}", stack.site_port),
         &format!("127.0.0.1:{}", stack.app_port),
     );
-    let app = get(&stack, &direct, Some(&cookie)).await;
+    let app = stack.get(&direct, Some(&cookie)).await;
     let accel = app
         .headers()
         .get("x-accel-redirect")
@@ -152,32 +123,16 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
         "X-Accel-Redirect: {accel:?}"
     );
     // A visitor cannot take the internal location directly.
-    let internal = get(&stack, &stack.site(&accel), Some(&cookie)).await;
+    let internal = stack.get(&stack.site(&accel), Some(&cookie)).await;
     assert_eq!(internal.status(), StatusCode::NOT_FOUND);
 
     // In the browser: the password page, then the stream plays.
     let driver = Driver::start().await.expect("chromedriver");
-    let browser = driver.browser(Size::Desktop).await;
+    let browser = driver.open(Size::Desktop, &stack.site("/carol/")).await;
+    browser.type_into("#streampass", "letmein").await;
+    browser.click("form button[type=submit]").await;
+    browser.find("#video").await;
     let c = &browser.client;
-    c.goto(&stack.site("/carol/")).await.expect("open page");
-    let field = c
-        .wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#streampass"))
-        .await
-        .expect("password form");
-    field.send_keys("letmein").await.expect("type the password");
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .expect("submit button")
-        .click()
-        .await
-        .expect("submit the password");
-    c.wait()
-        .at_most(Duration::from_secs(10))
-        .for_element(Locator::Css("#video"))
-        .await
-        .expect("the stream page after the password");
     let v = watch(&stack, c, "carol").await;
     assert!(v.width > 0 && v.height > 0);
     assert_no_key_anywhere_with_pass(&stack, &key, c).await;

@@ -1,7 +1,7 @@
 //! A wrong stream key is refused by nginx-rtmp (on_publish says no): the publisher exits
 //! non-zero at once, nothing is written, and the streamer stays offline.
 
-use crate::env::{available, serial, Need};
+use crate::env::{serial, Need};
 use crate::layouts::new_key;
 use crate::stack::{Layout, Options, Stack};
 use std::time::Duration;
@@ -35,10 +35,9 @@ async fn wrong_key_is_refused(layout: Layout, mode: &'static str) {
 
 #[tokio::test]
 async fn wrong_key_is_refused_in_every_layout() {
-    if !available(Need::Media) {
+    let Some(_one) = serial(Need::Media).await else {
         return;
-    }
-    let _one = serial().await;
+    };
     wrong_key_is_refused(Layout::Single, "rename").await;
     wrong_key_is_refused(Layout::Redirect, "redirect").await;
 }

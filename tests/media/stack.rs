@@ -2,9 +2,9 @@
 //! nginx-rtmp) rendered from `infra/nginx/` by `local-dev/nginx-config.sh`, and `local-dev/obs.sh`
 //! publishing as OBS would. Every process is stopped when the stack is dropped.
 
-use crate::common::server::free_port;
-use crate::common::{cli, stderr, write_config, TestDb, TestServer};
-use crate::env::{nginx_bin, repo};
+use crate::env::nginx_bin;
+use rsstreaming_testkit::machine::{free_port, repo_root};
+use rsstreaming_testkit::{cli, Backend, Site};
 use std::fs::File;
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -65,9 +65,6 @@ impl Options {
 }
 
 pub struct Stack {
-    pub dir: tempfile::TempDir,
-    _db: TestDb,
-    pub config: PathBuf,
     pub hls: PathBuf,
     pub nginx_prefix: PathBuf,
     pub rtmp_port: u16,
@@ -76,8 +73,8 @@ pub struct Stack {
     pub live_delay: u64,
     pub http: reqwest::Client,
     nginx: Option<Child>,
-    // Dropped after nginx (fields drop in order; nginx is stopped first in Drop anyway).
-    serve: TestServer,
+    /// The site behind nginx (`serve --nginx-proxy 1`); stopped after nginx.
+    pub site: Site,
 }
 
 impl Stack {
@@ -85,31 +82,28 @@ impl Stack {
     /// both accept connections. nginx's ports are picked free and can be taken by someone else
     /// before it binds them: then it tries again with others.
     pub async fn start(opts: Options) -> Stack {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let db = TestDb::sqlite();
-        let mut extra = format!(
-            "live_indicator_delay: {}\npublish:\n  mode: {}\n",
-            opts.live_delay, opts.mode
-        );
+        let mut yaml = format!("publish:\n  mode: {}\n", opts.mode);
         if opts.accel {
-            extra.push_str("hls:\n  accel_redirect: /internal-hls/\n");
+            yaml.push_str("hls:\n  accel_redirect: /internal-hls/\n");
         }
         if !opts.qualities.is_empty() {
-            extra.push_str(&format!(
+            yaml.push_str(&format!(
                 "video_qualities: [{}]\n",
                 opts.qualities.join(", ")
             ));
         }
-        let config = write_config(dir.path(), &db.url, &extra);
-        let hls = dir.path().join("hls");
-        let serve = TestServer::start(&config, &["--nginx-proxy", "1"]).await;
+        let site = Site::builder()
+            .yaml(&yaml)
+            .live_delay(opts.live_delay)
+            .proxy_hops(1)
+            .start(Backend::Serve)
+            .await;
         let mut stack = Stack {
-            config,
-            hls,
-            nginx_prefix: dir.path().join("nginx"),
+            hls: site.hls(),
+            nginx_prefix: site.dir.path().join("nginx"),
             rtmp_port: 0,
             site_port: 0,
-            app_port: serve.port,
+            app_port: site.port(),
             live_delay: opts.live_delay,
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
@@ -117,9 +111,7 @@ impl Stack {
                 .build()
                 .expect("http client"),
             nginx: None,
-            serve,
-            _db: db,
-            dir,
+            site,
         };
         let mut failure = String::new();
         for _ in 0..3 {
@@ -147,7 +139,7 @@ impl Stack {
             self.app_port,
             &self.hls,
         );
-        let nginx_log = File::create(self.dir.path().join("nginx.out")).expect("nginx log");
+        let nginx_log = File::create(self.site.dir.path().join("nginx.out")).expect("nginx log");
         let nginx = Command::new(nginx_bin())
             .arg("-p")
             .arg(&prefix)
@@ -208,14 +200,14 @@ impl Stack {
         format!(
             "--- rsstreaming:\n{}\n--- nginx:\n{}{}",
             self.serve_log(),
-            read(self.dir.path().join("nginx.out")),
+            read(self.site.dir.path().join("nginx.out")),
             read(self.nginx_prefix.join("logs/error.log"))
         )
     }
 
     /// What rsstreaming logged (info level).
     pub fn serve_log(&self) -> String {
-        self.serve.log()
+        self.site.log()
     }
 
     /// A URL on the public site (through nginx).
@@ -225,26 +217,16 @@ impl Stack {
 
     /// Adds a streamer with the management CLI.
     pub fn add_streamer(&self, username: &str, key: &str) {
-        let out = cli(
-            &self.config,
-            &["streamer", "add", "--username", username, "--key", key],
-        );
-        assert!(out.status.success(), "streamer add: {}", stderr(&out));
-    }
-
-    /// Runs a management command and asserts it worked.
-    pub fn manage(&self, args: &[&str]) {
-        let out = cli(&self.config, args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        self.site.manage(cli::add_streamer(username, Some(key)));
     }
 
     /// Starts `local-dev/obs.sh KEY` against this stack's nginx-rtmp, publishing to `app`.
     pub fn publish_to(&self, app: &str, host: &str, key: &str, seconds: Option<u32>) -> Publisher {
-        let n = std::fs::read_dir(self.dir.path())
+        let n = std::fs::read_dir(self.site.dir.path())
             .map(|d| d.count())
             .unwrap_or(0);
-        let log = self.dir.path().join(format!("obs-{n}.log"));
-        let mut cmd = Command::new(repo().join("local-dev/obs.sh"));
+        let log = self.site.dir.path().join(format!("obs-{n}.log"));
+        let mut cmd = Command::new(repo_root().join("local-dev/obs.sh"));
         cmd.arg(key);
         if let Some(s) = seconds {
             cmd.arg(s.to_string());
@@ -273,14 +255,30 @@ impl Stack {
         self.publish_to("live", "127.0.0.1", key, None)
     }
 
+    /// `GET url`, with a `Cookie` header if given.
+    pub async fn get(&self, url: &str, cookie: Option<&str>) -> reqwest::Response {
+        let mut req = self.http.get(url);
+        if let Some(c) = cookie {
+            req = req.header("cookie", c);
+        }
+        req.send()
+            .await
+            .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+    }
+
+    /// Submits `streamer`'s password page through nginx.
+    pub async fn enter_password(&self, streamer: &str, password: &str) -> reqwest::Response {
+        let url = self.site(&format!("/{streamer}/password"));
+        let form = [("streampass", password)];
+        let sent = self.http.post(&url).form(&form).send().await;
+        sent.unwrap_or_else(|e| panic!("POST {url}: {e}"))
+    }
+
     /// `GET /{streamer}/info` through nginx.
     pub async fn info(&self, streamer: &str) -> serde_json::Value {
         let r = self
-            .http
-            .get(self.site(&format!("/{streamer}/info")))
-            .send()
-            .await
-            .expect("GET info");
+            .get(&self.site(&format!("/{streamer}/info")), None)
+            .await;
         assert!(r.status().is_success(), "info: {}", r.status());
         r.json().await.expect("info JSON")
     }
@@ -388,7 +386,7 @@ fn wait_for(child: &mut Child, limit: Duration) -> bool {
 /// Renders the production configs with `local-dev/nginx-config.sh`, then, for the tests only,
 /// makes transcoding cheap and optionally adds an IPv6 loopback listener.
 fn render_nginx(prefix: &Path, opts: &Options, rtmp: u16, site: u16, app: u16, hls: &Path) {
-    let out = Command::new(repo().join("local-dev/nginx-config.sh"))
+    let out = Command::new(repo_root().join("local-dev/nginx-config.sh"))
         .arg(prefix)
         .arg(opts.layout.arg())
         .args([rtmp.to_string(), site.to_string(), app.to_string()])

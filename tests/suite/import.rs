@@ -2,9 +2,12 @@
 //! few hundred generated rows, imported into a fresh store on both backends, then used by a
 //! running `serve` (API history, OBS keys).
 
-use crate::common::{cli, stderr, stdout, write_config, TestDb, TestServer};
 use crate::pystreaming::{self, PyDb};
 use rsstreaming_shared::store::{ChatSetting, Store};
+use rsstreaming_testkit::cli::{cli, stderr, stdout};
+use rsstreaming_testkit::config::write_config;
+use rsstreaming_testkit::serve::{ServeOptions, Server};
+use rsstreaming_testkit::TestDb;
 
 /// `rsstreaming import pystreaming --from URL [extra]` against the store at `target`.
 fn import(dir: &std::path::Path, target: &str, from: &str, extra: &[&str]) -> std::process::Output {
@@ -228,11 +231,11 @@ async fn imported_streamers_stream_and_read_their_history_through_serve() {
         .status
         .success());
     let config = write_config(dir.path(), &target.url, "");
-    let server = TestServer::start(&config, &[]).await;
+    let server = Server::start(&config, &ServeOptions::default()).await;
     let http = reqwest::Client::new();
     let first = &py.streamers[0];
     let messages: serde_json::Value = http
-        .get(server.url("/api/messages?limit=5"))
+        .get(format!("{}/api/messages?limit=5", server.base))
         .basic_auth(&first.username, Some(&first.key))
         .send()
         .await
@@ -251,7 +254,7 @@ async fn imported_streamers_stream_and_read_their_history_through_serve() {
     }
     // OBS keeps its stream key: nginx-rtmp's hook accepts it.
     let publish = http
-        .post(server.url("/auth/on_publish"))
+        .post(format!("{}/auth/on_publish", server.base))
         .form(&[("name", py.streamers[5].key.as_str()), ("app", "live")])
         .send()
         .await

@@ -1,10 +1,12 @@
 //! `rsstreaming import pystreaming` when it cannot: one clear line, exit 1, nothing written —
 //! including when the bad row is found after the transaction has started writing.
 
-use crate::common::server::free_port;
-use crate::common::{cli, stderr, write_config, TestDb};
 use crate::pystreaming;
 use rsstreaming_shared::store::Store;
+use rsstreaming_testkit::cli::{cli, stderr};
+use rsstreaming_testkit::config::write_config;
+use rsstreaming_testkit::machine::free_port;
+use rsstreaming_testkit::TestDb;
 
 fn import(target: &TestDb, from: &str) -> (bool, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();

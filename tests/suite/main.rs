@@ -1,18 +1,13 @@
-//! The integration suite: store conformance on both backends, the CLI end to end, and (as the
-//! work lands) HTTP and chat through a running `rsstreaming serve`.
+//! The integration suite on `rsstreaming serve`: the site's HTTP and cross-instance chat cases
+//! (shared with the Lambda suite, see `rsstreaming-site-tests`), the chat gateway, the CLI end
+//! to end, and store and shared-state conformance on both backends.
 
-#[path = "../common/mod.rs"]
-mod common;
+rsstreaming_site_tests::site_tests!(rsstreaming_testkit::Backend::Serve);
 
 mod chat;
-mod chat_client;
-mod chat_cluster;
+mod chat_commands;
+mod chat_delivery;
 mod cli;
-mod http;
-mod http_api;
-mod http_hls;
-mod http_live;
-mod http_publish;
 mod import;
 mod import_errors;
 mod migrations;

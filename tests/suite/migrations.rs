@@ -1,8 +1,8 @@
 //! The schema runner is sqlx's migrator; databases made by rsstreaming's former runner (which
 //! kept `schema_migrations`) keep upgrading, on both backends.
 
-use crate::common::TestDb;
 use rsstreaming_shared::store::{migrate, Store, StoreError};
+use rsstreaming_testkit::TestDb;
 
 async fn versions(store: &Store, sql: &str) -> Result<Vec<i64>, sqlx::Error> {
     sqlx::query_as::<_, (i64,)>(sql)

@@ -2,7 +2,7 @@
 //! (tests/fixtures/pystreaming-schema.sql) in a throw-away MariaDB database, filled with a few
 //! hundred generated rows of every kind the Python system writes.
 
-use crate::common::TestDb;
+use rsstreaming_testkit::TestDb;
 use sqlx::{Connection, MySqlConnection};
 
 const SCHEMA: &str = include_str!("../fixtures/pystreaming-schema.sql");

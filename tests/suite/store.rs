@@ -1,7 +1,7 @@
 //! Store conformance: the same assertions against SQLite and the real MariaDB.
 
-use crate::common::TestDb;
 use rsstreaming_shared::store::{event_kind, ChatSetting, NewEvent, Store, StoreError};
+use rsstreaming_testkit::TestDb;
 use serde_json::json;
 
 /// Runs `check` against a fresh, migrated store on every backend.
@@ -189,18 +189,12 @@ async fn emotes() {
             .await
             .unwrap();
         s.add_emote("pog", "/static/pog.png").await.unwrap();
-        assert!(matches!(
-            s.add_emote("kappa", "/x.png").await,
-            Err(StoreError::DuplicateEmote(_))
-        ));
-        assert!(matches!(
-            s.add_emote("bad alias", "/x.png").await,
-            Err(StoreError::InvalidAlias(_))
-        ));
-        assert!(matches!(
-            s.add_emote("js", "javascript:alert(1)").await,
-            Err(StoreError::InvalidUri(_))
-        ));
+        let duplicate = s.add_emote("kappa", "/x.png").await;
+        assert!(matches!(duplicate, Err(StoreError::DuplicateEmote(_))));
+        let spaced = s.add_emote("bad alias", "/x.png").await;
+        assert!(matches!(spaced, Err(StoreError::InvalidAlias(_))));
+        let script = s.add_emote("js", "javascript:alert(1)").await;
+        assert!(matches!(script, Err(StoreError::InvalidUri(_))));
         let all = s.emotes().await.unwrap();
         assert_eq!(
             all.iter().map(|e| e.alias.as_str()).collect::<Vec<_>>(),

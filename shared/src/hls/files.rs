@@ -1,7 +1,6 @@
 //! Finding a stream's files in `hls_dir` and resolving names safely inside it.
 
-use super::quality::{split_quality, Quality};
-use super::quality_stem;
+use super::quality::{quality_stem, split_quality, Quality};
 use crate::auth::hash_key;
 use std::collections::{HashMap, HashSet};
 use std::fmt;

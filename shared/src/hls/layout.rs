@@ -1,9 +1,9 @@
 //! [`HlsLayout`]: what the configuration says about nginx-rtmp's HLS files, built once, so
 //! nothing downstream passes `hls_dir`, `video_qualities` and `publish.mode` around by hand.
 
-use super::files::{scan, Listing, StreamFiles};
-use super::quality::{split_quality, Quality};
-use super::{is_live, playlist, public_base, quality_stem, resolve_in_dir};
+use super::files::{resolve_in_dir, scan, Listing, StreamFiles};
+use super::playlist::{public_base, rewrite_playlist};
+use super::quality::{quality_stem, split_quality, Quality};
 use crate::config::{Config, PublishMode};
 use crate::names::RoomName;
 use std::io;
@@ -106,7 +106,7 @@ impl HlsLayout {
 
     /// Whether one quality's playlist (or the plain stream's) is fresh.
     pub fn quality_live(&self, files: &StreamFiles, quality: Option<&Quality>) -> bool {
-        is_live(
+        fresh(
             files.playlist_mtime(quality),
             SystemTime::now(),
             self.live_delay_secs,
@@ -136,7 +136,7 @@ impl HlsLayout {
             Err(e) => return Err(e),
         };
         let secret = (self.mode == PublishMode::Rename).then(|| files.stem());
-        Ok(Some(playlist::rewrite_playlist(
+        Ok(Some(rewrite_playlist(
             &text,
             &quality_stem(files.stem(), quality),
             &public_base(room, quality),
@@ -145,10 +145,32 @@ impl HlsLayout {
     }
 }
 
+/// Live: the playlist was written less than `delay_secs` ago. A modification time slightly in
+/// the future (clock skew between nginx and us) counts as fresh.
+fn fresh(mtime: Option<SystemTime>, now: SystemTime, delay_secs: f64) -> bool {
+    match mtime {
+        None => false,
+        Some(t) => match now.duration_since(t) {
+            Ok(age) => age.as_secs_f64() < delay_secs,
+            Err(_) => true,
+        },
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::auth::hash_key;
+    use std::time::Duration;
+
+    #[test]
+    fn liveness_window() {
+        let now = SystemTime::now();
+        assert!(fresh(Some(now - Duration::from_secs(2)), now, 5.0));
+        assert!(!fresh(Some(now - Duration::from_secs(6)), now, 5.0));
+        assert!(fresh(Some(now + Duration::from_secs(1)), now, 5.0));
+        assert!(!fresh(None, now, 5.0));
+    }
 
     fn layout(dir: &Path, yaml: &str) -> HlsLayout {
         let yaml = format!("hls_dir: \"{}\"\n{yaml}", dir.display());

@@ -1,7 +1,16 @@
 //! Playlist text: rewriting nginx-rtmp's media playlists to public segment URLs, building the
 //! master playlist of a multi-quality stream, and parsing public segment names.
 
+use super::Quality;
 use std::fmt::Write as _;
+
+/// The public URL folder of a stream's segments: `/hls/{room}` or `/hls/{room}/{quality}`.
+pub fn public_base(room: &str, quality: Option<&Quality>) -> String {
+    match quality {
+        Some(q) => format!("/hls/{room}/{q}"),
+        None => format!("/hls/{room}"),
+    }
+}
 
 /// Rewrites a media playlist written for `source_stem` (e.g. `<key>_720P`) so every segment URI
 /// becomes `{public_base}/{N}.ts`.
@@ -132,6 +141,9 @@ mod tests {
 
     #[test]
     fn segment_names() {
+        let q = Quality::parse("720P").unwrap();
+        assert_eq!(public_base("bob", None), "/hls/bob");
+        assert_eq!(public_base("bob", Some(&q)), "/hls/bob/720P");
         assert_eq!(parse_segment_request("12.ts"), Some("12"));
         for bad in [
             "x.ts",

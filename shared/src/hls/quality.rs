@@ -36,6 +36,14 @@ impl<'de> serde::Deserialize<'de> for Quality {
     }
 }
 
+/// The stem nginx uses for one quality of a stream: `stem` or `stem_<quality>`.
+pub fn quality_stem(stem: &str, quality: Option<&Quality>) -> String {
+    match quality {
+        Some(q) => format!("{stem}_{q}"),
+        None => stem.to_string(),
+    }
+}
+
 /// Splits a configured `_<quality>` suffix off a file stem: `abc_720P` → (`abc`, `720P`).
 /// Qualities are tried longest first so `_1080P` is not mistaken for a shorter suffix.
 pub fn split_quality<'a>(
@@ -79,6 +87,8 @@ mod tests {
         assert_eq!(split("key"), ("key", None));
         assert_eq!(split("_720P"), ("_720P", None));
         assert_eq!(split_quality("key_Original", &[]), ("key_Original", None));
+        assert_eq!(quality_stem("k", qs.last()), "k_1080P");
+        assert_eq!(quality_stem("k", None), "k");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! Every page gets `theme`, `themes` and the `asset(path)` function; each page adds its own
 //! context (documented in the templates' headers). HTML autoescaping is on for `.html` files.
 
-use crate::assets;
+use super::embedded;
 use crate::Ctx;
 use minijinja::{context, Environment, Value};
 use std::sync::OnceLock;
@@ -14,7 +14,7 @@ static EMBEDDED: OnceLock<Environment<'static>> = OnceLock::new();
 
 fn build(debug: bool) -> Environment<'static> {
     let mut env = Environment::new();
-    env.set_loader(move |name| Ok(assets::template_source(name, debug)));
+    env.set_loader(move |name| Ok(embedded::template_source(name, debug)));
     env.add_function("asset", move |path: &str| asset_url(path, debug));
     env
 }
@@ -22,7 +22,7 @@ fn build(debug: bool) -> Environment<'static> {
 /// `/static/{path}?v={hash}` (without `v` for a file that does not exist).
 pub fn asset_url(path: &str, debug: bool) -> String {
     let path = path.trim_start_matches('/');
-    match assets::static_hash(path, debug) {
+    match embedded::static_hash(path, debug) {
         Some(hash) => format!("/static/{path}?v={hash}"),
         None => format!("/static/{path}"),
     }

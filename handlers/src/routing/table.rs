@@ -1,14 +1,14 @@
 //! The route table: every URL of the site, in one place.
 
-use crate::route::{HandlerFuture, Params, Route};
-use crate::{api, pages, playlists, publish, segments, statics, Ctx};
+use super::{HandlerFuture, Params, Route};
+use crate::{api, assets, pages, playlists, publish_hooks, segments, Ctx};
 use bytes::Bytes;
 use http::{Method, Request};
 
 /// Adapts an `async fn(Ctx, Request, Params) -> HandlerResult` to the table's [`Handler`]
 /// pointer type, turning internal errors into 500/503 responses.
 ///
-/// [`Handler`]: crate::Handler
+/// [`Handler`]: super::Handler
 macro_rules! handler {
     ($f:path) => {{
         fn h(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerFuture {
@@ -19,7 +19,7 @@ macro_rules! handler {
                 }
             })
         }
-        h as crate::Handler
+        h as super::Handler
     }};
 }
 
@@ -27,7 +27,7 @@ macro_rules! handler {
 /// a cloud deployment), one per entry.
 pub fn routes() -> Vec<Route> {
     let r =
-        |method: Method, path: &'static str, name: &'static str, handler: crate::Handler| Route {
+        |method: Method, path: &'static str, name: &'static str, handler: super::Handler| Route {
             method,
             path,
             name,
@@ -46,31 +46,31 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/static/{*path}",
             "static_asset",
-            handler!(statics::static_asset),
+            handler!(assets::static_asset),
         ),
         r(
             Method::GET,
             "/auth/on_publish",
             "on_publish_get",
-            handler!(publish::on_publish),
+            handler!(publish_hooks::on_publish),
         ),
         r(
             Method::POST,
             "/auth/on_publish",
             "on_publish",
-            handler!(publish::on_publish),
+            handler!(publish_hooks::on_publish),
         ),
         r(
             Method::GET,
             "/auth/on_publish_done",
             "on_publish_done_get",
-            handler!(publish::on_publish_done),
+            handler!(publish_hooks::on_publish_done),
         ),
         r(
             Method::POST,
             "/auth/on_publish_done",
             "on_publish_done",
-            handler!(publish::on_publish_done),
+            handler!(publish_hooks::on_publish_done),
         ),
         r(
             Method::GET,

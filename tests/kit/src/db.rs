@@ -1,24 +1,7 @@
-//! Helpers shared by every integration suite: throw-away databases on both backends, config
-//! files, and running the built `rsstreaming` binary.
-#![allow(dead_code)]
+//! Throw-away databases on both backends: a SQLite file in a temp folder, or a fresh MariaDB
+//! database on the shared server, dropped with the value.
 
-pub mod server;
-pub use server::TestServer;
-
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-/// The binary under test.
-pub fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_rsstreaming")
-}
-
-/// Whether the run must not skip anything (CI sets `CI=true`).
-pub fn strict() -> bool {
-    std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false)
-}
+use crate::machine::missing;
 
 /// Server-level MySQL URL (no database) used to create throw-away databases.
 pub fn mysql_server_url() -> String {
@@ -51,12 +34,10 @@ impl TestDb {
     pub async fn mysql() -> Option<Self> {
         use sqlx::Connection;
         let server = mysql_server_url();
-        let conn = sqlx::MySqlConnection::connect(&format!("{server}/test")).await;
-        let mut conn = match conn {
+        let mut conn = match sqlx::MySqlConnection::connect(&format!("{server}/test")).await {
             Ok(c) => c,
-            Err(e) if strict() => panic!("MariaDB required under CI=true but unreachable: {e}"),
             Err(e) => {
-                eprintln!("skipping MariaDB test: {e}");
+                missing(&format!("MariaDB unreachable: {e}"));
                 return None;
             }
         };
@@ -78,6 +59,14 @@ impl TestDb {
         let mut v = vec![Self::sqlite()];
         v.extend(Self::mysql().await);
         v
+    }
+
+    /// MariaDB when it is there (always under CI), as in production; SQLite otherwise.
+    pub async fn production() -> Self {
+        match Self::mysql().await {
+            Some(db) => db,
+            None => Self::sqlite(),
+        }
     }
 }
 
@@ -105,38 +94,4 @@ impl Drop for TestDb {
             .join();
         }
     }
-}
-
-/// Writes a config file into `dir` using `db_url`, plus any extra YAML lines.
-pub fn write_config(dir: &Path, db_url: &str, extra_yaml: &str) -> PathBuf {
-    let path = dir.join("config.yaml");
-    let text = format!(
-        "database:\n  url: \"{db_url}\"\nsecret_key: \"test-secret\"\nhls_dir: \"{}\"\n{extra_yaml}\n",
-        dir.join("hls").display()
-    );
-    std::fs::create_dir_all(dir.join("hls")).expect("hls dir");
-    std::fs::write(&path, text).expect("write config");
-    path
-}
-
-/// Runs `rsstreaming --config CONFIG ARGS…` to completion.
-pub fn cli(config: &Path, args: &[&str]) -> Output {
-    Command::new(bin())
-        .arg("--config")
-        .arg(config)
-        .args(args)
-        .env_remove("RSSTREAMING_DATABASE_URL")
-        .env_remove("RSSTREAMING_REDIS_URL")
-        .output()
-        .expect("run rsstreaming")
-}
-
-/// Standard output of a finished command as text.
-pub fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-/// Standard error of a finished command as text.
-pub fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }

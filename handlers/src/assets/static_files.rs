@@ -1,6 +1,6 @@
 //! `GET /static/{*path}`: the embedded front-end files.
 
-use crate::assets::static_file;
+use super::embedded::static_file;
 use crate::request::{field, query_pairs};
 use crate::respond::{self, not_found, HandlerResult};
 use crate::{Ctx, Params};

@@ -1,13 +1,38 @@
 //! Running `rsstreaming serve` for a test: a free port, a log file, readiness via `/healthz`,
 //! and the process killed when the handle is dropped.
 
-use std::net::TcpListener;
+use crate::machine::{free_port, rsstreaming};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
+/// How a site is served, whatever runs it: `serve` takes these as arguments, the Lambda
+/// functions as `RSSTREAMING_*` variables.
+#[derive(Clone, Debug, Default)]
+pub struct ServeOptions {
+    /// `--nginx-proxy N`: trust N proxy hops of `X-Forwarded-For` / `-Proto`.
+    pub proxy_hops: Option<u8>,
+    /// `--debug`: one log line per request.
+    pub debug: bool,
+    /// `RUST_LOG` for the process (by default unset: the binary's own default level).
+    pub log_filter: Option<&'static str>,
+}
+
+impl ServeOptions {
+    fn args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(n) = self.proxy_hops {
+            args.extend(["--nginx-proxy".to_string(), n.to_string()]);
+        }
+        if self.debug {
+            args.push("--debug".into());
+        }
+        args
+    }
+}
+
 /// A running `rsstreaming serve`.
-pub struct TestServer {
+pub struct Server {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub port: u16,
@@ -16,18 +41,10 @@ pub struct TestServer {
     _log_dir: tempfile::TempDir,
 }
 
-/// A port nothing listens on right now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
-}
-
-impl TestServer {
-    /// Starts `rsstreaming --config CONFIG serve --host 127.0.0.1 --port P ARGS…` and waits
-    /// until `/healthz` answers 200 (panicking with the server's log if it never does).
-    pub async fn start(config: &Path, args: &[&str]) -> Self {
+impl Server {
+    /// Starts `rsstreaming --config CONFIG serve --host 127.0.0.1 --port P …` and waits until
+    /// `/healthz` answers 200 (panicking with the server's log if it never does).
+    pub async fn start(config: &Path, options: &ServeOptions) -> Self {
         let mut last_log = String::new();
         // A port picked free can be taken before the server binds it; try a few.
         for _ in 0..3 {
@@ -35,14 +52,16 @@ impl TestServer {
             let log_dir = tempfile::tempdir().expect("log dir");
             let log = log_dir.path().join("serve.log");
             let file = std::fs::File::create(&log).expect("log file");
-            let child = Command::new(super::bin())
+            let mut cmd = rsstreaming();
+            cmd.env_remove("RUST_LOG");
+            if let Some(filter) = options.log_filter {
+                cmd.env("RUST_LOG", filter);
+            }
+            let child = cmd
                 .arg("--config")
                 .arg(config)
                 .args(["serve", "--host", "127.0.0.1", "--port", &port.to_string()])
-                .args(args)
-                .env_remove("RSSTREAMING_DATABASE_URL")
-                .env_remove("RSSTREAMING_REDIS_URL")
-                .env_remove("RUST_LOG")
+                .args(options.args())
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(Stdio::from(file))
@@ -67,25 +86,18 @@ impl TestServer {
     }
 
     async fn wait_ready(&mut self, within: Duration) -> bool {
-        let client = reqwest::Client::new();
+        let http = reqwest::Client::new();
         let deadline = Instant::now() + within;
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
                 return false;
             }
-            if let Ok(r) = client.get(self.url("/healthz")).send().await {
-                if r.status() == 200 {
-                    return true;
-                }
+            if healthy(&http, &self.base).await {
+                return true;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         false
-    }
-
-    /// An absolute URL on this server.
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
     }
 
     /// Everything the server logged so far.
@@ -111,37 +123,17 @@ impl TestServer {
     }
 }
 
-impl Drop for TestServer {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// A raw HTTP/1.1 exchange, for requests an HTTP client library would normalise (dot segments,
-/// odd encodings): sends `request` verbatim and returns the status code and whole response.
-pub async fn raw_request(port: u16, request: &str) -> (u16, String) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect");
-    s.write_all(request.as_bytes()).await.expect("send");
-    let mut buf = Vec::new();
-    let _ = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut buf)).await;
-    let text = String::from_utf8_lossy(&buf).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .unwrap_or(0);
-    (status, text)
-}
-
-/// `GET path` over a raw connection (closed after the response).
-pub async fn raw_get(port: u16, path: &str) -> (u16, String) {
-    raw_request(
-        port,
-        &format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
-    )
-    .await
+/// Whether `{base}/healthz` answers 200.
+pub async fn healthy(http: &reqwest::Client, base: &str) -> bool {
+    match http.get(format!("{base}/healthz")).send().await {
+        Ok(r) => r.status() == 200,
+        Err(_) => false,
+    }
 }

@@ -1,12 +1,8 @@
 //! The matchit router built from the route table, shared by every transport (the local
 //! dispatcher and the cloud adapter) so 404/405/HEAD and parameter decoding behave the same.
 
-use crate::respond::text;
-use crate::{Ctx, Params, Route};
-use bytes::Bytes;
-use futures_util::FutureExt;
-use http::{header, HeaderValue, Method, Request, Response, StatusCode};
-use std::panic::AssertUnwindSafe;
+use super::{Params, Route};
+use http::Method;
 
 /// The route table cannot be routed (a pattern matchit rejects, or a method declared twice).
 #[derive(Debug, thiserror::Error)]
@@ -92,36 +88,6 @@ impl Router {
                 Lookup::MethodNotAllowed(allow.join(", "))
             }
         }
-    }
-}
-
-/// Runs a route's handler. A panic becomes a plain 500: one bad request must not take a
-/// connection (or a function invocation) down with it.
-pub async fn run(route: &Route, ctx: Ctx, req: Request<Bytes>, params: Params) -> Response<Bytes> {
-    match AssertUnwindSafe((route.handler)(ctx, req, params))
-        .catch_unwind()
-        .await
-    {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::error!(route = route.name, "handler panicked");
-            text(StatusCode::INTERNAL_SERVER_ERROR, "internal error\n")
-        }
-    }
-}
-
-/// The answer to a request no handler takes: 405 with `Allow` when the path exists (`allow`
-/// from [`Lookup::MethodNotAllowed`]), else 404.
-pub fn unrouted(allow: Option<&str>) -> Response<Bytes> {
-    match allow {
-        Some(allow) => {
-            let mut r = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-            if let Ok(v) = HeaderValue::from_str(allow) {
-                r.headers_mut().insert(header::ALLOW, v);
-            }
-            r
-        }
-        None => text(StatusCode::NOT_FOUND, "not found\n"),
     }
 }
 

@@ -1,9 +1,5 @@
-//! Static files and templates, embedded in the binary; re-read from the source tree with
-//! `serve --debug` so front-end work needs no rebuild.
-//!
-//! Every static file has a content hash. Pages link `asset(path)` = `/static/path?v=HASH`, and a
-//! request whose `v` matches the current hash may be cached for a year: a changed file gets a new
-//! URL, so browsers never run stale scripts.
+//! The files themselves: `static/` and `templates/` embedded in the binary, read from the source
+//! tree instead with `serve --debug`, and the content hash of each static file.
 
 use rust_embed::RustEmbed;
 use sha2::{Digest, Sha256};

@@ -1,11 +1,16 @@
-//! Real headless Chromium through chromedriver (WebDriver, via fantoccini).
+//! Real headless Chromium through chromedriver (WebDriver, via fantoccini), and what a viewer
+//! does on the pages as steps ([`page`]).
 //!
 //! Each test starts its own chromedriver on a free port, in a process group of its own, so
 //! that dropping the [`Driver`] ends chromedriver and every browser it launched even when the
 //! test panics. Each [`Browser`] is a separate session with a fresh profile directory.
 
-#![allow(dead_code)]
+mod page;
 
+pub use page::js;
+
+use crate::machine::{free_port, missing, repo_root};
+use crate::{Backend, Site, SiteBuilder};
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{json, Value};
@@ -21,13 +26,13 @@ pub const PATIENCE: Duration = Duration::from_secs(20);
 /// Browsers are heavy on a 2-core machine: at most this many browser tests run at once.
 static SLOTS: Semaphore = Semaphore::const_new(2);
 
-fn chromedriver_path() -> PathBuf {
+pub fn chromedriver_path() -> PathBuf {
     std::env::var_os("CHROMEDRIVER")
         .map(PathBuf::from)
         .unwrap_or_else(|| "/usr/bin/chromedriver".into())
 }
 
-fn chromium_path() -> PathBuf {
+pub fn chromium_path() -> PathBuf {
     std::env::var_os("CHROMIUM")
         .map(PathBuf::from)
         .unwrap_or_else(|| "/usr/bin/chromium".into())
@@ -60,13 +65,12 @@ impl Driver {
                 browser.display(),
                 driver.display()
             );
-            assert!(!crate::common::strict(), "{msg}");
-            eprintln!("skipping: {msg}");
+            missing(&msg);
             return None;
         }
         let permit = SLOTS.acquire().await.expect("semaphore");
         let log_dir = tempfile::tempdir().expect("log dir");
-        let port = crate::common::server::free_port();
+        let port = free_port();
         let child = Command::new(&driver)
             .arg(format!("--port={port}"))
             .arg(format!(
@@ -104,6 +108,20 @@ impl Driver {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         panic!("chromedriver did not become ready");
+    }
+
+    /// Starts chromedriver, then `site` on `serve`: what a browser test needs, or `None` (the
+    /// test is skipped, see [`Driver::start`]) without Chromium.
+    pub async fn with_site(site: SiteBuilder) -> Option<(Self, Site)> {
+        let driver = Self::start().await?;
+        Some((driver, site.start(Backend::Serve).await))
+    }
+
+    /// A new browser of `size` showing `url`.
+    pub async fn open(&self, size: Size, url: &str) -> Browser {
+        let browser = self.browser(size).await;
+        browser.goto(url).await;
+        browser
     }
 
     /// A new browser session with a fresh profile.
@@ -246,10 +264,7 @@ impl Browser {
     }
 }
 
-/// Where the tests put their screenshots: `target/screenshots/`.
+/// Where the tests put their screenshots: `target/screenshots/` of the repository.
 pub fn screenshot_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/screenshots")
-        .components()
-        .collect()
+    repo_root().join("target/screenshots")
 }

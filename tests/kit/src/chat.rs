@@ -1,23 +1,32 @@
-//! A chat client for the tests: a WebSocket speaking SPEC §5 to a running `rsstreaming serve`.
-#![allow(dead_code)]
+//! A chat client for the tests: a WebSocket speaking SPEC §5 to a running site's `/ws`.
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{json, Value};
 use std::time::Duration;
 use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 /// How long a test waits for a frame it expects.
 pub const WAIT: Duration = Duration::from_secs(5);
 
+/// One frame from the server: its event name and data.
+pub type Frame = (String, Value);
+
+/// One chat connection.
 pub struct Chat {
-    pub ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
 }
 
-/// `ws://127.0.0.1:PORT/ws` of a server whose base is `http://127.0.0.1:PORT`.
+/// `ws://127.0.0.1:PORT/ws` of a site whose base is `http://127.0.0.1:PORT`.
 pub fn ws_url(base: &str) -> String {
     format!("{}/ws", base.replacen("http://", "ws://", 1))
+}
+
+/// The `login` data for `name` in `streamer`'s room.
+pub fn login(streamer: &str, name: &str) -> Value {
+    json!({"streamer": streamer, "username": name, "color": "red"})
 }
 
 impl Chat {
@@ -30,7 +39,6 @@ impl Chat {
 
     /// Connects sending a `Cookie` header, as a browser holding a viewer pass does.
     pub async fn connect_with_cookie(base: &str, cookie: &str) -> Self {
-        use tokio_tungstenite::tungstenite::client::IntoClientRequest;
         let mut req = ws_url(base).into_client_request().expect("request");
         req.headers_mut()
             .insert("cookie", cookie.parse().expect("cookie header"));
@@ -40,16 +48,25 @@ impl Chat {
         Self { ws }
     }
 
+    /// Opens the chat over a TCP connection the test made itself (to shape its buffers).
+    pub async fn over(stream: TcpStream, base: &str) -> Self {
+        let (ws, _) = tokio_tungstenite::client_async(ws_url(base), MaybeTlsStream::Plain(stream))
+            .await
+            .expect("websocket handshake");
+        Self { ws }
+    }
+
     /// Connects and logs in; returns the client and the `login success` data.
     pub async fn login(base: &str, streamer: &str, name: &str) -> (Self, Value) {
         let mut c = Self::connect(base).await;
-        c.send(
-            "login",
-            json!({"streamer": streamer, "username": name, "color": "red"}),
-        )
-        .await;
-        let data = c.expect("login success").await;
+        let data = c.log_in(streamer, name).await;
         (c, data)
+    }
+
+    /// Logs this connection in; the `login success` data.
+    pub async fn log_in(&mut self, streamer: &str, name: &str) -> Value {
+        self.send("login", login(streamer, name)).await;
+        self.expect("login success").await
     }
 
     /// Connects and logs in as the streamer with the key.
@@ -62,6 +79,13 @@ impl Chat {
         .await;
         c.expect("login success").await;
         c.expect_msg("server", "admin rights").await;
+        c
+    }
+
+    /// Connects and says it views `streamer`'s page (a `presence` frame), as a page does.
+    pub async fn viewer(base: &str, streamer: &str) -> Self {
+        let mut c = Self::connect(base).await;
+        c.send("presence", json!({"streamer": streamer})).await;
         c
     }
 
@@ -81,8 +105,15 @@ impl Chat {
             .expect("send");
     }
 
+    pub async fn send_binary(&mut self, bytes: &[u8]) {
+        self.ws
+            .send(Message::Binary(bytes.to_vec().into()))
+            .await
+            .expect("send");
+    }
+
     /// The next event frame within `within`, or `None`.
-    pub async fn next_within(&mut self, within: Duration) -> Option<(String, Value)> {
+    pub async fn next_within(&mut self, within: Duration) -> Option<Frame> {
         let deadline = tokio::time::Instant::now() + within;
         loop {
             let m = tokio::time::timeout_at(deadline, self.ws.next())
@@ -103,58 +134,70 @@ impl Chat {
         }
     }
 
-    pub async fn next(&mut self) -> (String, Value) {
-        self.next_within(WAIT).await.expect("a frame within 5 s")
+    /// How the server ended this connection: `Some(code)` of its close frame, `Some(0)` for a
+    /// dropped connection, `None` when it stayed open for [`WAIT`].
+    pub async fn closed_with(&mut self) -> Option<u16> {
+        while let Ok(Some(m)) = tokio::time::timeout(WAIT, self.ws.next()).await {
+            match m {
+                Ok(Message::Close(Some(f))) => return Some(u16::from(f.code)),
+                Err(_) => return Some(0),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Skips frames until one `wanted` arrives within [`WAIT`]; that frame's data. Panics with
+    /// `what` and the frames seen.
+    pub async fn expect_where(
+        &mut self,
+        what: &str,
+        wanted: impl Fn(&str, &Value) -> bool,
+    ) -> Value {
+        let mut seen = Vec::new();
+        let deadline = tokio::time::Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.next_within(left).await {
+                Some((e, d)) if wanted(&e, &d) => return d,
+                Some(other) => seen.push(other),
+                None => panic!("no {what} within 5 s; got {seen:?}"),
+            }
+        }
     }
 
     /// Skips frames until `event` arrives; its data.
     pub async fn expect(&mut self, event: &str) -> Value {
-        let mut seen = Vec::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.next_within(left).await {
-                Some((e, d)) if e == event => return d,
-                Some(other) => seen.push(other),
-                None => panic!("no `{event}` within 5 s; got {seen:?}"),
-            }
-        }
+        self.expect_where(&format!("`{event}`"), |e, _| e == event)
+            .await
     }
 
     /// Skips frames until `event` with `data.message == message`; its data.
     pub async fn expect_line(&mut self, event: &str, message: &str) -> Value {
-        let mut seen = Vec::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.next_within(left).await {
-                Some((e, d)) if e == event && d["message"] == message => return d,
-                Some(other) => seen.push(other),
-                None => panic!("no `{event}` {message:?} within 5 s; got {seen:?}"),
-            }
-        }
+        self.expect_where(&format!("`{event}` {message:?}"), |e, d| {
+            e == event && d["message"] == message
+        })
+        .await
     }
 
-    /// Skips frames until a `server` (or other `event`) line containing `text`.
+    /// Skips frames until a `server` (or other `event`) line whose `msg` contains `text`;
+    /// that `msg`.
     pub async fn expect_msg(&mut self, event: &str, text: &str) -> String {
-        let mut seen = Vec::new();
-        let deadline = tokio::time::Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            match self.next_within(left).await {
-                Some((e, d))
-                    if e == event && d["msg"].as_str().is_some_and(|m| m.contains(text)) =>
-                {
-                    return d["msg"].as_str().unwrap().to_string()
-                }
-                Some(other) => seen.push(other),
-                None => panic!("no `{event}` with {text:?} within 5 s; got {seen:?}"),
-            }
-        }
+        let d = self
+            .expect_where(&format!("`{event}` with {text:?}"), |e, d| {
+                e == event && d["msg"].as_str().is_some_and(|m| m.contains(text))
+            })
+            .await;
+        d["msg"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// The `msg` of the next `error` frame.
+    pub async fn expect_error(&mut self) -> Value {
+        self.expect("error").await["msg"].clone()
     }
 
     /// Every frame arriving within `within`.
-    pub async fn drain(&mut self, within: Duration) -> Vec<(String, Value)> {
+    pub async fn drain(&mut self, within: Duration) -> Vec<Frame> {
         let mut out = Vec::new();
         let deadline = tokio::time::Instant::now() + within;
         loop {
@@ -167,15 +210,6 @@ impl Chat {
                 None => return out,
             }
         }
-    }
-
-    /// Asserts nothing of `event` arrives within `within`.
-    pub async fn expect_none(&mut self, event: &str, within: Duration) {
-        let frames = self.drain(within).await;
-        assert!(
-            frames.iter().all(|(e, _)| e != event),
-            "unexpected `{event}` in {frames:?}"
-        );
     }
 
     /// Sends a command line and returns the `server` lines answering it (until quiet).
@@ -194,4 +228,22 @@ impl Chat {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+}
+
+/// A real PNG of `w`×`h` noise as a data URL (noise keeps it from compressing): a drawing.
+pub fn png_url(w: u32, h: u32) -> String {
+    use base64::Engine;
+    let mut out = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        let mut writer = enc.write_header().expect("PNG header");
+        let pixels: Vec<u8> = (0..w * h * 4).map(|_| rand::random::<u8>()).collect();
+        writer.write_image_data(&pixels).expect("PNG data");
+    }
+    format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(out)
+    )
 }

@@ -1,0 +1,18 @@
+//! The front end compiled into the binary: static files (`static/`) and page templates
+//! (`templates/`), embedded, or re-read from the source tree with `serve --debug` so front-end
+//! work needs no rebuild.
+//!
+//! Every static file has a content hash. Pages link `asset(path)` = `/static/path?v=HASH`, and a
+//! request whose `v` matches the current hash may be cached for a year: a changed file gets a new
+//! URL, so browsers never run stale scripts.
+//!
+//! - [`embedded`]: the files and their hashes;
+//! - [`templates`]: rendering a page with minijinja (`asset()`, theme, JSON for scripts);
+//! - [`static_files`]: `GET /static/{*path}`, with ETag and cache headers.
+
+mod embedded;
+mod static_files;
+mod templates;
+
+pub use static_files::static_asset;
+pub use templates::{render, script_json};

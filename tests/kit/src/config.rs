@@ -1,0 +1,44 @@
+//! Config files for a test site, and the shared Redis every test reaches under a key prefix of
+//! its own.
+
+use crate::machine::missing;
+use std::path::{Path, PathBuf};
+
+/// Writes `dir/config.yaml` using `db_url` and `dir/hls` as `hls_dir`, plus any extra YAML.
+pub fn write_config(dir: &Path, db_url: &str, extra_yaml: &str) -> PathBuf {
+    let path = dir.join("config.yaml");
+    let text = format!(
+        "database:\n  url: \"{db_url}\"\nsecret_key: \"test-secret\"\nhls_dir: \"{}\"\n{extra_yaml}\n",
+        dir.join("hls").display()
+    );
+    std::fs::create_dir_all(dir.join("hls")).expect("hls dir");
+    std::fs::write(&path, text).expect("write config");
+    path
+}
+
+/// The shared Redis (`RSSTREAMING_TEST_REDIS`, default the local one).
+pub fn redis_url() -> String {
+    std::env::var("RSSTREAMING_TEST_REDIS").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A key prefix no other test uses.
+pub fn unique_prefix() -> String {
+    format!("rstest{:016x}", rand::random::<u64>())
+}
+
+/// The `redis:` config section for `url`, under a fresh prefix.
+pub fn redis_yaml(url: &str) -> String {
+    format!(
+        "redis:\n  url: \"{url}\"\n  prefix: \"{}\"\n",
+        unique_prefix()
+    )
+}
+
+/// Whether the shared Redis accepts connections; when not, skips (or fails under CI).
+pub async fn redis_reachable() -> bool {
+    let url = redis_url();
+    match tokio::net::TcpStream::connect(url.trim_start_matches("redis://")).await {
+        Ok(_) => true,
+        Err(e) => missing(&format!("Redis unreachable: {e}")),
+    }
+}

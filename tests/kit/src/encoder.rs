@@ -1,0 +1,54 @@
+//! A real live stream: ffmpeg encoding a test picture and tone in real time into HLS, named as
+//! nginx-rtmp names a stream (`<key>.m3u8`, `<key>-N.ts`).
+
+use crate::machine::{missing, runs};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+/// An ffmpeg process writing a live stream; killed on drop.
+pub struct LiveEncoder {
+    child: Child,
+}
+
+impl LiveEncoder {
+    /// Starts encoding `key`'s stream into `hls`; `None` without ffmpeg (outside CI).
+    pub fn start(hls: &Path, key: &str) -> Option<Self> {
+        if !runs("ffmpeg", &["-version"]) {
+            missing("ffmpeg not installed: no live stream");
+            return None;
+        }
+        let child = Command::new("ffmpeg")
+            .args(["-hide_banner", "-loglevel", "error", "-re"])
+            .args(["-f", "lavfi", "-i", "testsrc2=size=640x360:rate=25"])
+            .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"])
+            .args([
+                "-c:v",
+                "libx264",
+                "-preset",
+                "ultrafast",
+                "-tune",
+                "zerolatency",
+            ])
+            .args([
+                "-g", "25", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k",
+            ])
+            .args(["-f", "hls", "-hls_time", "1", "-hls_list_size", "6"])
+            .args(["-hls_flags", "delete_segments+omit_endlist"])
+            .arg("-hls_segment_filename")
+            .arg(hls.join(format!("{key}-%d.ts")))
+            .arg(hls.join(format!("{key}.m3u8")))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn ffmpeg");
+        Some(Self { child })
+    }
+}
+
+impl Drop for LiveEncoder {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

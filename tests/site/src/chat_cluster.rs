@@ -1,0 +1,217 @@
+//! The chat across processes: several instances sharing Redis and MariaDB act as one chat; a
+//! lost Redis comes back by itself.
+
+use crate::site;
+use rsstreaming_testkit::chat::login;
+use rsstreaming_testkit::config::{redis_reachable, redis_url, redis_yaml, write_config};
+use rsstreaming_testkit::machine::{free_port, missing, rsstreaming, runs};
+use rsstreaming_testkit::{cli, Backend, Chat, Deployment, Site, TestDb};
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const KEY: &str = "cluster-key-0123456789";
+
+/// Two instances on one MariaDB database and one Redis (a prefix of their own).
+async fn cluster(backend: Backend) -> Option<(Site, Deployment)> {
+    if !redis_reachable().await {
+        return None;
+    }
+    let db = TestDb::mysql().await?;
+    let site = site()
+        .db(db)
+        .yaml(&redis_yaml(&redis_url()))
+        .streamer("Streamer", KEY)
+        .start(backend)
+        .await;
+    let b = site.another_instance().await;
+    Some((site, b))
+}
+
+/// The chat members `base`'s API reports.
+async fn api_members(site: &Site, base: &str) -> Value {
+    let api = rsstreaming_testkit::Api::new(site.http.clone(), base, "streamer", KEY);
+    api.info().await["members"].clone()
+}
+
+pub async fn two_instances_act_as_one_chat(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let a = site.base();
+    let (mut alice, _) = Chat::login(a, "streamer", "alice").await;
+    let (mut bob, joined) = Chat::login(b.base(), "streamer", "bob").await;
+    assert_eq!(joined["users"].as_array().unwrap().len(), 2, "{joined}");
+    assert_eq!(alice.expect("connected").await["username"], "bob");
+
+    bob.say("hi from b").await;
+    alice.expect_line("message received", "hi from b").await;
+    alice.say("hi from a").await;
+    bob.expect_line("message received", "hi from a").await;
+
+    // Names are unique across instances.
+    let mut carol = Chat::connect(b.base()).await;
+    carol.send("login", login("streamer", "ALICE")).await;
+    assert_eq!(carol.expect_error().await, "Username is already taken");
+
+    // A mute issued on A binds the chatter on B.
+    let mut admin = Chat::admin(a, "streamer", KEY).await;
+    let said = admin.command("/mute bob").await;
+    assert_eq!(said[0], "User 'bob' has been muted.");
+    let told = bob.expect_msg("server", "muted").await;
+    assert_eq!(told, "You have been muted.");
+    assert_eq!(bob.command("still talking").await, ["You are muted!"]);
+
+    // A rename on A is known on B (B's chatter speaks under the new name).
+    admin.say("/unmute bob").await;
+    bob.expect_msg("server", "unmuted").await;
+    admin.say("/rename bob Robert").await;
+    assert_eq!(bob.expect("rename").await["newname"], "Robert");
+    bob.say("renamed").await;
+    let line = alice.expect_line("message received", "renamed").await;
+    assert_eq!(line["username"], "Robert");
+
+    // The API and the CLI reach chatters on every instance; both instances report everyone.
+    let r = site.api("streamer", KEY).say(None, "api line").await;
+    assert_eq!(r.status(), 200);
+    bob.expect_line("message received", "api line").await;
+    alice.expect_line("message received", "api line").await;
+    site.manage(cli::send_message("streamer", "action", "cli line"));
+    bob.expect_line("action received", "cli line").await;
+    for base in [a, b.base()] {
+        let mut members: Vec<String> =
+            serde_json::from_value(api_members(&site, base).await).unwrap();
+        members.sort();
+        assert_eq!(members, ["Robert", "Streamer", "alice"]);
+    }
+}
+
+pub async fn a_killed_instances_chatters_leave_within_30_seconds(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let a = site.base();
+    let (mut alice, _) = Chat::login(a, "streamer", "alice").await;
+    let (_bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    alice.expect("connected").await;
+    let killed = Instant::now();
+    drop(b); // SIGKILL: no goodbye.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let gone = "bob still in the chat 30 s after his instance died";
+        assert!(!left.is_zero(), "{gone}");
+        if let Some((e, d)) = alice.next_within(left).await {
+            if e == "disconnected" && d["username"] == "bob" {
+                break;
+            }
+        }
+    }
+    eprintln!("left after {:?}", killed.elapsed());
+    assert_eq!(api_members(&site, a).await, json!(["alice"]));
+    let (_bob_again, _) = Chat::login(a, "streamer", "bob").await;
+}
+
+/// A `redis-server` of the test's own, on a free port, without persistence.
+struct OwnRedis {
+    port: u16,
+    child: Child,
+}
+
+impl OwnRedis {
+    async fn start(port: u16) -> Self {
+        let child = Command::new("redis-server")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server must be installed");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "redis-server did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self { port, child }
+    }
+}
+
+impl Drop for OwnRedis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn the_chat_recovers_when_redis_restarts(backend: Backend) {
+    if !runs("redis-server", &["--version"]) {
+        missing("redis-server not installed");
+        return;
+    }
+    let redis = OwnRedis::start(free_port()).await;
+    let port = redis.port;
+    let url = format!("redis://127.0.0.1:{port}");
+    let site = site()
+        .yaml(&redis_yaml(&url))
+        .streamer("Streamer", KEY)
+        .start(backend)
+        .await;
+    let base = site.base();
+    let (mut alice, _) = Chat::login(base, "streamer", "alice").await;
+    let (mut bob, _) = Chat::login(base, "streamer", "bob").await;
+    alice.expect("connected").await;
+
+    drop(redis);
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let _redis = OwnRedis::start(port).await;
+
+    // The gateway reconnects by itself: lines flow again within a few seconds.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut n = 0;
+    'recovered: loop {
+        let late = "the chat did not recover after Redis restarted";
+        assert!(Instant::now() < deadline, "{late}");
+        n += 1;
+        alice.say(&format!("ping {n}")).await;
+        for (e, d) in bob.drain(Duration::from_millis(700)).await {
+            let ping = d["message"].as_str().is_some_and(|m| m.starts_with("ping"));
+            if e == "message received" && ping {
+                break 'recovered;
+            }
+        }
+    }
+    // The restarted (empty) Redis learned the roster again: names stay unique, logins work.
+    let mut carol = Chat::connect(base).await;
+    carol.send("login", login("streamer", "Bob")).await;
+    assert_eq!(carol.expect_error().await, "Username is already taken");
+    carol.log_in("streamer", "carol").await;
+    assert_eq!(alice.expect("connected").await["username"], "carol");
+}
+
+pub async fn an_unreachable_redis_at_start_is_a_clear_error(_backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::sqlite();
+    let url = format!("redis://127.0.0.1:{}", free_port());
+    let config = write_config(dir.path(), &db.url, &redis_yaml(&url));
+    let port = free_port().to_string();
+    let out = rsstreaming()
+        .arg("--config")
+        .arg(&config)
+        .args(["serve", "--host", "127.0.0.1", "--port", &port])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    let clear = err.contains("cannot reach Redis") && err.contains(&url);
+    assert!(clear, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
