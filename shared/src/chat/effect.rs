@@ -38,6 +38,16 @@ pub enum StreamerChange {
 }
 
 impl Change {
+    /// A change told to no one but through [`Change::broadcasts`].
+    pub fn new(before: &Member, after: Member) -> Self {
+        Self {
+            before: before.clone(),
+            after,
+            confirm: Vec::new(),
+            notify: None,
+        }
+    }
+
     /// What the whole room sees: `rename`, `recolor` and/or `retype` (a mute is told to no one
     /// but the chatter).
     pub fn broadcasts(&self) -> Vec<Outgoing> {
@@ -80,27 +90,22 @@ impl Change {
                 serde_json::json!({"username": a.username, "color": a.color}),
             ));
         }
-        if b.kind != a.kind {
-            let kind = if a.kind == ChatterType::Moderator {
-                event_kind::MOD
-            } else {
-                event_kind::DEMOD
-            };
-            out.push(ev(
-                kind,
-                serde_json::json!({"username": a.username, "by": by}),
-            ));
-        }
-        if b.muted != a.muted {
-            let kind = if a.muted {
-                event_kind::MUTE
-            } else {
-                event_kind::UNMUTE
-            };
-            out.push(ev(
-                kind,
-                serde_json::json!({"username": a.username, "by": by}),
-            ));
+        // Rank and mute changes are recorded alike: who, and by whom.
+        let rank = match a.kind {
+            ChatterType::Moderator => event_kind::MOD,
+            _ => event_kind::DEMOD,
+        };
+        let mute = match a.muted {
+            true => event_kind::MUTE,
+            false => event_kind::UNMUTE,
+        };
+        for (changed, kind) in [(b.kind != a.kind, rank), (b.muted != a.muted, mute)] {
+            if changed {
+                out.push(ev(
+                    kind,
+                    serde_json::json!({"username": a.username, "by": by}),
+                ));
+            }
         }
         out
     }

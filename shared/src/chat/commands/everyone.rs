@@ -60,12 +60,7 @@ pub fn name(call: Call) -> Effects {
     if let Err(msg) = check_new_name(call.room, sender, name) {
         return reply(msg);
     }
-    vec![Effect::Change(Change {
-        before: sender.clone(),
-        after: sender.renamed(name),
-        confirm: Vec::new(),
-        notify: None,
-    })]
+    vec![Effect::Change(Change::new(sender, sender.renamed(name)))]
 }
 
 pub fn themes(call: Call) -> Effects {

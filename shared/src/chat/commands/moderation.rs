@@ -13,15 +13,8 @@ fn untouchable(sender: &Member, target: &Member) -> bool {
         || (target.kind == ChatterType::Moderator && sender.kind == ChatterType::Moderator)
 }
 
-pub fn mute(call: Call) -> Effects {
-    set_muted(call, true)
-}
-
-pub fn unmute(call: Call) -> Effects {
-    set_muted(call, false)
-}
-
-fn set_muted(call: Call, muted: bool) -> Effects {
+/// `/mute` and `/unmute` (`muted` says which).
+pub fn set_muted(call: Call, muted: bool) -> Effects {
     let arg = call.args;
     let verb = if muted { "mute" } else { "unmute" };
     if arg.is_empty() {
@@ -84,10 +77,8 @@ pub fn rename(call: Call) -> Effects {
     if let Err(msg) = check_new_name(room, target, new_name) {
         return reply(msg);
     }
-    vec![Effect::Change(Change {
-        before: target.clone(),
-        after: target.renamed(new_name),
-        confirm: Vec::new(),
-        notify: None,
-    })]
+    vec![Effect::Change(Change::new(
+        target,
+        target.renamed(new_name),
+    ))]
 }

@@ -8,15 +8,8 @@ use crate::chat::protocol::Outgoing;
 use crate::store::ChatSetting;
 use crate::text;
 
-pub fn promote(call: Call) -> Effects {
-    set_moderator(call, true)
-}
-
-pub fn demote(call: Call) -> Effects {
-    set_moderator(call, false)
-}
-
-fn set_moderator(call: Call, promote: bool) -> Effects {
+/// `/mod` and `/demod` (`promote` says which).
+pub fn set_moderator(call: Call, promote: bool) -> Effects {
     let arg = call.args;
     if arg.is_empty() {
         return reply(format!("Usage: {}", call.command.usage));
