@@ -122,13 +122,13 @@ async fn hook(site: &Site, xff: Option<&[u8]>, name: &str, addr: &str) -> u16 {
 pub async fn unreadable_or_short_forwarded_chains_are_an_unknown_caller(backend: Backend) {
     let site = behind_proxy(backend, false).await;
     // Each of these would have made the caller the loopback peer, which publish.allow holds.
-    for xff in [
-        &b"\xff127.0.0.1"[..],
-        b"127.0.0.1\xa0",
-        b"garbage",
-        b"",
-        b" , ",
-    ] {
+    let mut chains: Vec<&[u8]> = vec![b"garbage", b"", b" , ", b"127.0.0.1:x"];
+    if backend == Backend::Serve {
+        // Bytes that are not text reach `serve` as they are; the Lambda emulator drops such a
+        // header before building the event, so the function never sees it.
+        chains.extend([&b"\xff127.0.0.1"[..], b"127.0.0.1\xa0"]);
+    }
+    for xff in chains {
         let status = hook(&site, Some(xff), KEY, "127.0.0.1").await;
         assert_eq!(status, 403, "{}", String::from_utf8_lossy(xff));
     }
