@@ -124,6 +124,17 @@ async fn user_and_emoji_type_ahead_and_the_picker_work_from_the_keyboard() {
             "categories",
         )
         .await;
+    let selected =
+        "document.querySelector('#emoji-picker [role=option][aria-selected=true]')?.title ?? null";
+    let first = alice.eval(selected).await;
+    alice.type_into(".emoji-search", &Key::Right).await;
+    let second = alice.eval(selected).await;
+    assert_ne!(
+        first, second,
+        "ArrowRight in an empty search moves through the grid"
+    );
+    alice.type_into(".emoji-search", &Key::Left).await;
+    assert_eq!(alice.eval(selected).await, first, "ArrowLeft moves back");
     alice.type_into(".emoji-search", "rocket").await;
     alice
         .wait_until("document.querySelector('#emoji-picker [role=option][aria-selected=true]')?.title === ':rocket:'", "the rocket")

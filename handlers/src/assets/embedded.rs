@@ -53,6 +53,17 @@ pub fn static_hash(path: &str, debug: bool) -> Option<String> {
     StaticFiles::get(path).map(|f| short_hash(&f.metadata.sha256_hash()))
 }
 
+/// Every JavaScript module of ours (`js/*.js`, not the vendored libraries), sorted: the pages'
+/// import map lists them, so a new module needs no template edit.
+pub fn script_modules() -> Vec<String> {
+    let mut paths: Vec<String> = StaticFiles::iter()
+        .filter(|p| p.starts_with("js/") && p.ends_with(".js") && !p[3..].contains('/'))
+        .map(|p| p.into_owned())
+        .collect();
+    paths.sort();
+    paths
+}
+
 /// A template's source by name (e.g. `stream.html`).
 pub fn template_source(name: &str, debug: bool) -> Option<String> {
     let rel = safe_relative(name)?;

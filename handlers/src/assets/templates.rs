@@ -1,6 +1,7 @@
 //! Rendering the HTML templates with minijinja.
 //!
-//! Every page gets `theme`, `themes` and the `asset(path)` function; each page adds its own
+//! Every page gets `theme`, `themes`, the `asset(path)` function and `importmap()` (the import map
+//! of our JS modules at their cache-busting URLs); each page adds its own
 //! context (documented in the templates' headers). HTML autoescaping is on for `.html` files.
 
 use super::embedded;
@@ -16,7 +17,18 @@ fn build(debug: bool) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_loader(move |name| Ok(embedded::template_source(name, debug)));
     env.add_function("asset", move |path: &str| asset_url(path, debug));
+    env.add_function("importmap", move || importmap(debug));
     env
+}
+
+/// The import map's JSON: each module's plain URL (as modules import each other) mapped to its
+/// cache-busting one, so a changed module is fetched anew even when it is imported, not linked.
+fn importmap(debug: bool) -> String {
+    let imports: serde_json::Map<String, serde_json::Value> = embedded::script_modules()
+        .into_iter()
+        .map(|path| (format!("/static/{path}"), asset_url(&path, debug).into()))
+        .collect();
+    script_json(&serde_json::json!({ "imports": imports }))
 }
 
 /// `/static/{path}?v={hash}` (without `v` for a file that does not exist).
@@ -75,5 +87,16 @@ mod tests {
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+    }
+
+    #[test]
+    fn the_import_map_gives_every_module_its_cache_busting_url() {
+        let map: serde_json::Value = serde_json::from_str(&importmap(false)).unwrap();
+        let imports = map["imports"].as_object().unwrap();
+        for module in ["chat.js", "listkeys.js", "typeahead.js"] {
+            let url = imports[&format!("/static/js/{module}")].as_str().unwrap();
+            assert!(url.starts_with(&format!("/static/js/{module}?v=")), "{url}");
+        }
+        assert!(imports.keys().all(|k| !k.contains("vendor")));
     }
 }

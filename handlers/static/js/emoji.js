@@ -1,5 +1,6 @@
 // Emoji: the vendored gemoji data (the names the server's `:shortcode:` conversion understands),
 // a ranked search over it plus the room's custom emotes, and the emoji picker.
+import { onListKey } from './listkeys.js';
 import { emoteImage } from './render.js';
 
 let dataPromise = null;
@@ -279,33 +280,15 @@ export class EmojiPicker {
   }
 
   onKeyDown(e) {
-    switch (e.key) {
-      case 'ArrowRight':
-        if (this.search.value && this.search.selectionStart < this.search.value.length) return;
-        this.setActive(this.active + 1);
-        break;
-      case 'ArrowLeft':
-        if (this.search.value && this.search.selectionStart > 0) return;
-        this.setActive(this.active - 1);
-        break;
-      case 'ArrowDown':
-        this.setActive(this.active + this.columns());
-        break;
-      case 'ArrowUp':
-        this.setActive(this.active - this.columns());
-        break;
-      case 'Enter':
-      case 'Tab':
-        if (this.active < 0) return;
-        this.pick(this.active);
-        break;
-      case 'Escape':
-        this.close();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
+    // Left/Right move the caret in the search field until it reaches the field's end.
+    const caretCanMove = (forward) =>
+      this.search.value &&
+      (forward ? this.search.selectionStart < this.search.value.length : this.search.selectionStart > 0);
+    onListKey(e, this, {
+      ArrowRight: () => (caretCanMove(true) ? null : 1),
+      ArrowLeft: () => (caretCanMove(false) ? null : -1),
+      ArrowDown: () => this.columns(),
+      ArrowUp: () => -this.columns(),
+    });
   }
 }

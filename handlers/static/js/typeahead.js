@@ -1,6 +1,7 @@
 // A type-ahead for a text input (ARIA combobox + listbox): a trigger character at the start of a
 // word (`:` emoji, `@` users) opens suggestions for the rest of the word. Arrows move, Enter or
 // Tab picks, Escape closes; the input keeps the focus throughout (aria-activedescendant).
+import { onListKey } from './listkeys.js';
 
 const MAX_ITEMS = 8;
 let uid = 0;
@@ -134,24 +135,6 @@ export class Typeahead {
 
   onKeyDown(e) {
     if (!this.isOpen || e.isComposing) return;
-    switch (e.key) {
-      case 'ArrowDown':
-        this.setActive(this.active + 1);
-        break;
-      case 'ArrowUp':
-        this.setActive(this.active - 1);
-        break;
-      case 'Enter':
-      case 'Tab':
-        this.pick(this.active);
-        break;
-      case 'Escape':
-        this.close();
-        break;
-      default:
-        return;
-    }
-    e.preventDefault();
-    e.stopPropagation();
+    onListKey(e, this, { ArrowDown: 1, ArrowUp: -1 });
   }
 }
