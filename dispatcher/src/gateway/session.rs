@@ -6,8 +6,8 @@ use super::fanout::{envelope, Login, Route, Socket};
 use super::socket::{Handshake, Limits};
 use super::Gateway;
 use rsstreaming_shared::auth::{pass_cookie_name, viewer_pass_ok};
-use rsstreaming_shared::chat::rules::{self, Change, Effect, Room, StreamerChange};
-use rsstreaming_shared::chat::{self as chat, ChatterType, Incoming, Member, Outgoing};
+use rsstreaming_shared::chat::{self as chat, Change, ChatterType, Effect, Incoming, Member};
+use rsstreaming_shared::chat::{Need, Outgoing, Room, StreamerChange};
 use rsstreaming_shared::state::Replace;
 use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
 use rsstreaming_shared::text::{self, NameProblem};
@@ -238,7 +238,7 @@ impl Gateway {
         };
         let text = text::clean_line(message);
         if text.is_empty() {
-            return socket.send(&Outgoing::warning(rules::BLANK));
+            return socket.send(&Outgoing::warning(chat::BLANK));
         }
         if text.chars().count() > text::MAX_MESSAGE_LEN {
             return socket.send(&Outgoing::warning(format!(
@@ -248,26 +248,22 @@ impl Gateway {
         }
         self.presence.touch(socket, &login.room);
         let input = chat::parse(&text);
-        let cmd = match &input {
-            chat::Input::Command(c) => Some(c.clone()),
-            chat::Input::Line(_) => None,
-        };
         let emotes = self.emotes.snapshot();
         let is_custom = |a: &str| emotes.contains_key(&a.to_ascii_lowercase());
         let mut login = login;
         for _ in 0..RETRIES {
-            let roster = match &cmd {
-                Some(c) if c.needs_roster() => match self.state.roster(&login.room).await {
+            let roster = if input.needs(Need::Roster) {
+                match self.state.roster(&login.room).await {
                     Ok(r) => r,
                     Err(_) => return socket.send(&unavailable()),
-                },
-                _ => Vec::new(),
-            };
-            let settings = match &cmd {
-                Some(c) if c.needs_settings() => {
-                    self.ctx.store.streamer(&login.room).await.ok().flatten()
                 }
-                _ => None,
+            } else {
+                Vec::new()
+            };
+            let settings = if input.needs(Need::Settings) {
+                self.ctx.store.streamer(&login.room).await.ok().flatten()
+            } else {
+                None
             };
             let room = Room {
                 streamer: &login.streamer,
@@ -276,7 +272,7 @@ impl Gateway {
                 roster: &roster,
                 settings: settings.as_ref(),
             };
-            let effects = rules::decide(&room, &login.member, &input);
+            let effects = chat::decide(&room, &login.member, &input);
             match self.apply(socket, &login, effects).await {
                 Applied::Done => return,
                 Applied::Stale => {
@@ -348,7 +344,7 @@ impl Gateway {
                 {
                     Ok(Replace::Done) => self.changed(socket, room, &me.username, change).await,
                     Ok(Replace::Stale) => return Applied::Stale,
-                    Ok(Replace::Taken) => socket.send(&Outgoing::server(rules::NAME_TAKEN)),
+                    Ok(Replace::Taken) => socket.send(&Outgoing::server(chat::NAME_TAKEN)),
                     Err(e) => {
                         tracing::error!("roster change: {e}");
                         socket.send(&unavailable());
@@ -419,7 +415,7 @@ impl Gateway {
             return socket.send(&Outgoing::error("You are not logged in."));
         };
         if login.member.muted {
-            return socket.send(&Outgoing::server(rules::MUTED));
+            return socket.send(&Outgoing::server(chat::MUTED));
         }
         if let Err(e) = drawing::check_drawing(src) {
             tracing::debug!(socket = %socket.id, "refused drawing: {e}");

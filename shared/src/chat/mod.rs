@@ -1,12 +1,18 @@
-//! The chat engine: the protocol's frames, the roster entry, command parsing and the rules
-//! (commands and permissions as pure functions of room state, sender and input).
+//! The chat engine, pure and transport-free: the protocol's frames ([`protocol`]), the roster
+//! entry ([`member`]), parsing what a chatter typed ([`input`]), the command table with one
+//! function per command ([`commands`]), [`rules::decide`] turning (room, sender, input) into
+//! [`Effect`]s ([`effect`]). The gateway loads what a decision needs and carries out its effects.
 
-pub mod command;
+pub mod commands;
+pub mod effect;
+pub mod input;
 pub mod member;
 pub mod protocol;
 pub mod rules;
 
-pub use command::{parse, Command, Input};
+pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};
+pub use effect::{Change, Effect, StreamerChange};
+pub use input::{parse, Input};
 pub use member::{ChatterType, Member, User};
 pub use protocol::{FrameError, Incoming, Outgoing};
-pub use rules::{decide, Change, Effect, Room, StreamerChange};
+pub use rules::decide;

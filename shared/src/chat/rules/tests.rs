@@ -1,7 +1,9 @@
 //! Every command and permission rule, one by one.
 
-use super::*;
-use crate::chat::command::parse;
+use crate::chat::input::{parse, unrecognized};
+use crate::chat::{decide, Change, ChatterType, Effect, Member, Outgoing, Room, StreamerChange};
+use crate::chat::{BLANK, MUTED, NAME_TAKEN};
+use crate::store::{event_kind, ChatSetting, Streamer};
 
 const THEMES: [&str; 3] = ["default", "dark", "light"];
 
@@ -182,7 +184,7 @@ fn commands_above_rank_answer_like_unknown_ones() {
     ] {
         assert_eq!(
             only_reply(w.run(who, cmd)),
-            command::unrecognized(name),
+            unrecognized(name),
             "{who} {cmd}"
         );
     }
@@ -192,11 +194,11 @@ fn commands_above_rank_answer_like_unknown_ones() {
     };
     assert_eq!(
         only_reply(one_theme.run("bob", "/themes")),
-        command::unrecognized("/themes")
+        unrecognized("/themes")
     );
     assert_eq!(
         only_reply(one_theme.run("bob", "/theme dark")),
-        command::unrecognized("/theme")
+        unrecognized("/theme")
     );
 }
 

@@ -1,0 +1,148 @@
+//! What a chat decision asks for: replies, lines, roster changes and settings changes, with
+//! what the room sees and what is recorded once each is carried out.
+
+use super::member::{ChatterType, Member};
+use super::protocol::Outgoing;
+use crate::store::{event_kind, ChatSetting, NewEvent};
+
+/// One thing to do as the result of a chatter's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// A frame for the sender only.
+    Reply(Outgoing),
+    /// A chat line from the sender to the room (text already emojified).
+    Line { action: bool, text: String },
+    /// A change of one roster entry (the sender's or another chatter's).
+    Change(Change),
+    /// A change of the streamer's stored settings.
+    Streamer(StreamerChange),
+}
+
+/// A roster entry going from `before` to `after` (compare-and-set against `before`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub before: Member,
+    pub after: Member,
+    /// Told to the sender once the change is made.
+    pub confirm: Vec<Outgoing>,
+    /// Told to the changed chatter (when it is someone else) once the change is made.
+    pub notify: Option<String>,
+}
+
+/// A change of what the store keeps about the streamer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StreamerChange {
+    Description(String),
+    Password(Option<String>),
+    Chat(ChatSetting),
+}
+
+impl Change {
+    /// A change told to no one but through [`Change::broadcasts`].
+    pub fn new(before: &Member, after: Member) -> Self {
+        Self {
+            before: before.clone(),
+            after,
+            confirm: Vec::new(),
+            notify: None,
+        }
+    }
+
+    /// What the whole room sees: `rename`, `recolor` and/or `retype` (a mute is told to no one
+    /// but the chatter).
+    pub fn broadcasts(&self) -> Vec<Outgoing> {
+        let (b, a) = (&self.before, &self.after);
+        let mut out = Vec::new();
+        if b.username != a.username {
+            out.push(Outgoing::Rename {
+                oldname: b.username.clone(),
+                newname: a.username.clone(),
+                kind: a.kind,
+                color: a.color.clone(),
+            });
+        }
+        if b.color != a.color {
+            out.push(Outgoing::Recolor(a.user()));
+        }
+        if b.kind != a.kind {
+            out.push(Outgoing::Retype {
+                username: a.username.clone(),
+                kind: a.kind,
+            });
+        }
+        out
+    }
+
+    /// The audit events of this change, `by` being who made it.
+    pub fn audit(&self, room: &str, by: &str) -> Vec<NewEvent> {
+        let (b, a) = (&self.before, &self.after);
+        let mut out = Vec::new();
+        let ev = |kind, meta| NewEvent::now(room, kind, meta);
+        if b.username != a.username {
+            out.push(ev(
+                event_kind::RENAME,
+                serde_json::json!({"oldname": b.username, "newname": a.username, "by": by}),
+            ));
+        }
+        if b.color != a.color {
+            out.push(ev(
+                event_kind::RECOLOR,
+                serde_json::json!({"username": a.username, "color": a.color}),
+            ));
+        }
+        // Rank and mute changes are recorded alike: who, and by whom.
+        let rank = match a.kind {
+            ChatterType::Moderator => event_kind::MOD,
+            _ => event_kind::DEMOD,
+        };
+        let mute = match a.muted {
+            true => event_kind::MUTE,
+            false => event_kind::UNMUTE,
+        };
+        for (changed, kind) in [(b.kind != a.kind, rank), (b.muted != a.muted, mute)] {
+            if changed {
+                out.push(ev(
+                    kind,
+                    serde_json::json!({"username": a.username, "by": by}),
+                ));
+            }
+        }
+        out
+    }
+}
+
+impl StreamerChange {
+    /// What the whole room sees once the change is stored.
+    pub fn broadcast(&self, streamer: &str) -> Option<Outgoing> {
+        let username = streamer.to_ascii_lowercase();
+        match self {
+            StreamerChange::Password(Some(_)) => Some(Outgoing::PasswordActivated { username }),
+            StreamerChange::Password(None) => Some(Outgoing::PasswordDeactivated {
+                username,
+                msg: "Stream password has been removed.".into(),
+            }),
+            _ => None,
+        }
+    }
+
+    /// The audit event of this change (never holding the password itself).
+    pub fn audit(&self, room: &str, by: &str) -> NewEvent {
+        match self {
+            StreamerChange::Description(d) => NewEvent::now(
+                room,
+                event_kind::DESCRIPTION,
+                serde_json::json!({"description": d, "by": by}),
+            ),
+            StreamerChange::Password(p) => NewEvent::now(
+                room,
+                event_kind::PASSWORD,
+                serde_json::json!({"set": p.is_some(), "by": by}),
+            ),
+            StreamerChange::Chat(c) => NewEvent::now(
+                room,
+                event_kind::CHAT_SETTING,
+                serde_json::json!({"chat": c.as_str(), "by": by}),
+            ),
+        }
+    }
+}
