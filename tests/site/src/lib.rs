@@ -12,6 +12,7 @@ pub mod http_api;
 pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
+pub mod http_operator;
 pub mod http_publish;
 
 use rsstreaming_testkit::raw::raw_get;
@@ -76,6 +77,7 @@ macro_rules! site_tests {
                 no_public_response_contains_the_key,
             ],
             http_live: [viewers_members_and_api_posts_meet_the_chat],
+            http_operator: [the_openapi_document_is_served_and_describes_the_api],
             http_publish: [
                 on_publish_accepts_keys_and_records_start_and_stop,
                 redirect_mode_renames_the_stream_to_the_room,
