@@ -16,7 +16,8 @@
 //! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
 //!   `/emotes.json`, `/healthz`), `playlists.rs`, `segments.rs` (`/hls/…`), `api.rs` (the
 //!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
-//!   `assets/` (the embedded front end and `GET /static/…`);
+//!   `assets/` (the embedded front end and `GET /static/…`), `openapi.rs` (`GET /api/openapi.json`,
+//!   the API's document, which also says which query parameters `/api/*` takes);
 //! - what several handlers ask: `liveness.rs` (is a stream live, how many watch) and
 //!   `viewer_pass.rs` (may this request see a protected stream).
 //!
@@ -38,7 +39,7 @@
 //!   module documentation of `publish_hooks.rs`.
 //! - The API answers 401 (with `WWW-Authenticate`) to missing or wrong credentials and 429
 //!   after 20 failed logins per minute from one address; bodies must be JSON objects, unknown
-//!   fields are refused (400). `POST /api/messages` answers the recorded line
+//!   fields are refused (400), and so are query parameters the OpenAPI document does not declare. `POST /api/messages` answers the recorded line
 //!   `{"type","timestamp","name"?,"message"}`; `PATCH /api/info` with `"description": null`
 //!   clears it, `"streampass": null` or `""` removes the password. Its `viewers` counts open
 //!   pages even while offline (the public `info` says 0 then, as the SPEC asks).
@@ -51,6 +52,7 @@ mod api;
 mod assets;
 mod context;
 mod liveness;
+mod openapi;
 mod pages;
 mod playlists;
 mod publish_hooks;

@@ -45,7 +45,8 @@ pub struct ServeArgs {
 pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     logging::init(LogStyle::Server { debug: args.debug });
     let config = Config::load(config_path)?;
-    let ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
+    let mut ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
+    ctx.trusted_proxy = args.nginx_proxy > 0;
     let router = Router::new(rsstreaming_handlers::routes())?;
     let listener = TcpListener::bind((args.host.as_str(), args.port))
         .await

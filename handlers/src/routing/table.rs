@@ -1,7 +1,7 @@
 //! The route table: every URL of the site, in one place.
 
 use super::{HandlerFuture, Params, Route};
-use crate::{api, assets, pages, playlists, publish_hooks, segments, Ctx};
+use crate::{api, assets, openapi, pages, playlists, publish_hooks, segments, Ctx};
 use bytes::Bytes;
 use http::{Method, Request};
 
@@ -18,6 +18,20 @@ macro_rules! handler {
                     Err(e) => e.into_response(),
                 }
             })
+        }
+        h as super::Handler
+    }};
+}
+
+/// [`handler!`] for an `/api/*` route: query parameters its OpenAPI operation does not declare
+/// are refused (400) before the handler runs.
+macro_rules! api_handler {
+    ($f:path) => {{
+        fn h(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerFuture {
+            if let Some(refused) = openapi::undeclared_query(&req) {
+                return Box::pin(async move { refused });
+            }
+            handler!($f)(ctx, req, params)
         }
         h as super::Handler
     }};
@@ -74,27 +88,33 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/openapi.json",
+            "api_openapi",
+            api_handler!(openapi::document),
+        ),
+        r(
+            Method::GET,
             "/api/info",
             "api_get_info",
-            handler!(api::get_info),
+            api_handler!(api::get_info),
         ),
         r(
             Method::PATCH,
             "/api/info",
             "api_patch_info",
-            handler!(api::patch_info),
+            api_handler!(api::patch_info),
         ),
         r(
             Method::GET,
             "/api/messages",
             "api_get_messages",
-            handler!(api::get_messages),
+            api_handler!(api::get_messages),
         ),
         r(
             Method::POST,
             "/api/messages",
             "api_post_message",
-            handler!(api::post_message),
+            api_handler!(api::post_message),
         ),
         r(
             Method::GET,

@@ -9,8 +9,10 @@
 pub mod chat_cluster;
 pub mod http;
 pub mod http_api;
+pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
+pub mod http_operator;
 pub mod http_publish;
 
 use rsstreaming_testkit::raw::raw_get;
@@ -59,6 +61,13 @@ macro_rules! site_tests {
                 messages_post_and_read,
                 the_api_client_drives_a_running_server,
             ],
+            http_guard: [
+                api_key_budget_stops_the_right_key_per_address_and_per_streamer,
+                viewer_password_form_is_budgeted,
+                unreadable_or_short_forwarded_chains_are_an_unknown_caller,
+                rotating_the_rtmp_address_does_not_buy_guesses,
+                writes_require_a_json_body,
+            ],
             http_hls: [
                 rename_mode_playlists_hide_the_key_and_segments_resolve_back,
                 nothing_outside_hls_dir_can_be_read,
@@ -68,6 +77,7 @@ macro_rules! site_tests {
                 no_public_response_contains_the_key,
             ],
             http_live: [viewers_members_and_api_posts_meet_the_chat],
+            http_operator: [the_openapi_document_is_served_and_describes_the_api],
             http_publish: [
                 on_publish_accepts_keys_and_records_start_and_stop,
                 redirect_mode_renames_the_stream_to_the_room,
