@@ -14,6 +14,17 @@ use fred::types::Value;
 use std::collections::{HashMap, HashSet};
 use tokio::sync::mpsc;
 
+impl RedisState {
+    /// The KEYS of the roster scripts: names, roster, rooms.
+    fn roster_keys(&self, room: &str) -> Vec<String> {
+        vec![
+            self.key("names", room),
+            self.key("roster", room),
+            self.global("rooms"),
+        ]
+    }
+}
+
 #[async_trait]
 impl ChatState for RedisState {
     fn instance_id(&self) -> &str {
@@ -24,11 +35,7 @@ impl ChatState for RedisState {
         let done: i64 = self
             .eval(
                 CLAIM,
-                vec![
-                    self.key("names", room),
-                    self.key("roster", room),
-                    self.global("rooms"),
-                ],
+                self.roster_keys(room),
                 vec![
                     member.key.clone().into(),
                     member.socket.clone().into(),
@@ -44,7 +51,7 @@ impl ChatState for RedisState {
         let outcome: i64 = self
             .eval(
                 REPLACE,
-                vec![self.key("names", room), self.key("roster", room)],
+                self.roster_keys(room)[..2].to_vec(),
                 vec![
                     before.socket.clone().into(),
                     to_json(before).into(),
@@ -65,11 +72,7 @@ impl ChatState for RedisState {
         let removed: Option<String> = self
             .eval(
                 RELEASE,
-                vec![
-                    self.key("names", room),
-                    self.key("roster", room),
-                    self.global("rooms"),
-                ],
+                self.roster_keys(room),
                 vec![socket.into(), room.into()],
             )
             .await?;
