@@ -18,10 +18,6 @@ use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{ChatLine, Streamer};
 use serde::Deserialize;
 
-/// A hash no key produces, compared against when the username is unknown so that a wrong name
-/// and a wrong key take the same time.
-const NO_KEY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
 fn unauthorized() -> Response<Bytes> {
     let mut r = json_error(
         StatusCode::UNAUTHORIZED,
@@ -60,15 +56,12 @@ async fn authenticate(
             return Ok(Err(respond::retry_after(r, spent)));
         }
     };
-    let found = ctx.store.streamer(&username).await?;
-    let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
-    let matches = key.matches(hash);
-    match found {
-        Some(s) if matches => {
+    match ctx.store.authenticate(&username, key).await? {
+        Some(s) => {
             attempt.succeeded(&*ctx.state).await?;
             Ok(Ok(s))
         }
-        _ => {
+        None => {
             attempt.failed();
             Ok(Err(unauthorized()))
         }

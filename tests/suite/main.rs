@@ -12,5 +12,6 @@ mod import;
 mod import_errors;
 mod migrations;
 mod pystreaming;
+mod secrets;
 mod state;
 mod store;

@@ -45,6 +45,13 @@ pub struct ServeArgs {
 pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     logging::init(LogStyle::Server { debug: args.debug });
     let config = Config::load(config_path)?;
+    config.apply();
+    if config.key_pepper.is_none() {
+        tracing::warn!(
+            "no key_pepper (RSSTREAMING_KEY_PEPPER): stream keys are stored as plain SHA-256, \
+             which a copy of the database gives up to guessing; set one (see docs/security.md)"
+        );
+    }
     let mut ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
     ctx.trusted_proxy = args.nginx_proxy > 0;
     let router = Router::new(rsstreaming_handlers::routes())?;
