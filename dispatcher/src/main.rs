@@ -16,6 +16,14 @@ mod serve;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// `rsstreaming --version`: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("RSSTREAMING_BUILD_COMMIT"),
+    ")"
+);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {

@@ -14,12 +14,13 @@ use std::path::{Path, PathBuf};
 #[derive(Parser, Debug)]
 #[command(
     name = "rsstreaming",
-    version,
+    version = crate::VERSION,
     about = "Live streaming web site for nginx-rtmp, with chat"
 )]
 pub struct Cli {
-    /// The configuration file.
-    #[arg(long, global = true, default_value = "config.yaml")]
+    /// The configuration file (settings in `RSSTREAMING_*` variables override its values).
+    #[arg(long, global = true, value_name = "FILE", default_value = "config.yaml",
+          env = "RSSTREAMING_CONFIG")]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: Command,

@@ -84,6 +84,13 @@ pub trait SharedState: Send + Sync + 'static {
     /// `window_secs` (used to throttle failed on_publish attempts per address).
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool>;
 
+    /// Whether the backend answers now (`/readyz`): Redis is sent `PING`; the in-process
+    /// backend is part of the process and always answers.
+    async fn ping(&self) -> StateResult<()>;
+
+    /// The backend's name as operators see it: `redis` or `in-process`.
+    fn backend(&self) -> &'static str;
+
     /// The gateway's view of this same backend (what the chat gateway started from a handler
     /// context uses); `None` for a backend that can't host a gateway.
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
