@@ -1,22 +1,22 @@
 //! The remote-control API (SPEC §4): Basic auth with the streamer's username and stream key.
 //!
 //! Errors are JSON `{"error": "..."}`: 401 (with `WWW-Authenticate`) for missing or wrong
-//! credentials, 400 for a body or query that does not fit, 429 once an address has failed
-//! authentication [`AUTH_FAILURES`] times within a minute.
+//! credentials, 400 for a body or query that does not fit, 415 for a write whose body is not
+//! declared `application/json`, 429 (with `Retry-After`) once a guess budget
+//! ([`rsstreaming_shared::budget`]) is spent — checked before the key, so it stops a right
+//! guess too.
 
 use crate::request::{basic_auth, caller, query_pairs};
 use crate::respond::{self, json, json_error, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
+use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::StreamerChange;
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{event_kind, ChatLine, NewEvent, Streamer};
 use rsstreaming_shared::text::MAX_MESSAGE_LEN;
 use serde::Deserialize;
-
-/// Failed authentications allowed per caller address per minute.
-pub const AUTH_FAILURES: u32 = 20;
 
 /// A hash no key produces, compared against when the username is unknown so that a wrong name
 /// and a wrong key take the same time.
@@ -35,7 +35,9 @@ fn unauthorized() -> Response<Bytes> {
     r
 }
 
-/// The streamer the request authenticates as, or the response refusing it.
+/// The streamer the request authenticates as, or the response refusing it. The guess budgets
+/// (per caller address and per streamer) are taken before the key is compared, so once spent
+/// even the right key gets 429.
 async fn authenticate(
     ctx: &Ctx,
     req: &Request<Bytes>,
@@ -43,22 +45,52 @@ async fn authenticate(
     let Some((username, key)) = basic_auth(req) else {
         return Ok(Err(unauthorized()));
     };
+    let room = username.to_lowercase();
+    let limits = [
+        (budget::KEY_PER_CALLER, Scope::Addr(caller(req).addr)),
+        (budget::KEY_PER_STREAMER, Scope::Streamer(&room)),
+    ];
+    let attempt = match budget::attempt(&*ctx.state, &limits).await? {
+        Ok(a) => a,
+        Err(spent) => {
+            let r = json_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many failed logins, wait a minute",
+            );
+            return Ok(Err(respond::retry_after(r, spent)));
+        }
+    };
     let found = ctx.store.streamer(&username).await?;
     let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
     let matches = key.matches(hash);
     match found {
-        Some(s) if matches => Ok(Ok(s)),
+        Some(s) if matches => {
+            attempt.succeeded(&*ctx.state).await?;
+            Ok(Ok(s))
+        }
         _ => {
-            let bucket = format!("api-auth:{}", caller(req).addr);
-            if !ctx.state.throttle(&bucket, AUTH_FAILURES, 60).await? {
-                return Ok(Err(json_error(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "too many failed logins, wait a minute",
-                )));
-            }
+            attempt.failed();
             Ok(Err(unauthorized()))
         }
     }
+}
+
+/// Writes must say they are JSON: a cross-site HTML form can send `text/plain` or a form
+/// encoding with the browser's Basic credentials, but not `application/json` (that needs a
+/// CORS preflight this site never grants).
+fn not_json(req: &Request<Bytes>) -> Option<Response<Bytes>> {
+    let is_json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case(respond::JSON));
+    (!is_json).then(|| {
+        json_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the body must be application/json",
+        )
+    })
 }
 
 /// `GET /api/info` / the answer of `PATCH /api/info`.
@@ -139,6 +171,9 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         Ok(s) => s,
         Err(r) => return Ok(r),
     };
+    if let Some(r) = not_json(&req) {
+        return Ok(r);
+    }
     let patch: InfoPatch = match parse_body(req.body()) {
         Ok(p) => p,
         Err(why) => return Ok(bad_request(&why)),
@@ -231,6 +266,9 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         Ok(s) => s,
         Err(r) => return Ok(r),
     };
+    if let Some(r) = not_json(&req) {
+        return Ok(r);
+    }
     let msg: NewMessage = match parse_body(req.body()) {
         Ok(m) => m,
         Err(why) => return Ok(bad_request(&why)),

@@ -18,6 +18,10 @@ pub struct Ctx {
     pub secret: Arc<str>,
     /// Re-read templates and static files from disk (`serve --debug`).
     pub debug: bool,
+    /// A proxy in front is trusted (`serve --nginx-proxy N`, `RSSTREAMING_PROXY_HOPS`, N > 0):
+    /// only then may a response carry what is meant for that proxy alone (`X-Accel-Redirect`
+    /// names a key-named file in rename mode). The transport sets it after [`Ctx::connect`].
+    pub trusted_proxy: bool,
 }
 
 /// What a transport may do to the database schema while building its context.
@@ -77,6 +81,7 @@ impl Ctx {
             state,
             secret,
             debug,
+            trusted_proxy: false,
         })
     }
 }

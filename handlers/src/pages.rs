@@ -3,7 +3,7 @@
 
 use crate::assets::{render, script_json};
 use crate::liveness::liveness;
-use crate::request::{field, form_pairs};
+use crate::request::{caller, field, form_pairs};
 use crate::respond::{self, html, json, json_error, redirect, HandlerResult};
 use crate::viewer_pass::{may_view, open_stream, pass_cookie, Access};
 use crate::{Ctx, Params};
@@ -11,6 +11,7 @@ use bytes::Bytes;
 use http::{header, Request, StatusCode};
 use minijinja::Value;
 use rsstreaming_shared::auth::ct_eq;
+use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::store::Streamer;
 use serde::Serialize;
@@ -141,7 +142,8 @@ pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handl
 }
 
 /// `POST /{streamer}/password`: a right `streampass` earns the pass cookie and a redirect to
-/// the page; a wrong one gets the form again with an error.
+/// the page; a wrong one gets the form again with an error. Guesses are budgeted per caller
+/// and per stream, taken before the comparison: once spent, 429 even for the right password.
 pub async fn stream_password(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
     let Some(s) = streamer_from_path(&ctx, &params).await? else {
         return Ok(unknown_streamer());
@@ -150,11 +152,29 @@ pub async fn stream_password(ctx: Ctx, req: Request<Bytes>, params: Params) -> H
     let Some(password) = s.streampass.as_deref() else {
         return Ok(redirect(StatusCode::SEE_OTHER, &page));
     };
+    let room = s.room();
+    let limits = [
+        (
+            budget::VIEWER_PASSWORD_PER_CALLER,
+            Scope::Addr(caller(&req).addr),
+        ),
+        (budget::VIEWER_PASSWORD_PER_STREAMER, Scope::Streamer(&room)),
+    ];
+    let attempt = match budget::attempt(&*ctx.state, &limits).await? {
+        Ok(a) => a,
+        Err(spent) => {
+            let mut r = password_page(&ctx, &s, Some("Too many tries: wait a minute."))?;
+            *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            return Ok(respond::retry_after(r, spent));
+        }
+    };
     let pairs = form_pairs(req.body());
     let offered = field(&pairs, "streampass").unwrap_or("");
     if !ct_eq(offered, password) {
+        attempt.failed();
         return password_page(&ctx, &s, Some("Wrong password, try again."));
     }
+    attempt.succeeded(&*ctx.state).await?;
     let mut r = redirect(StatusCode::SEE_OTHER, &page);
     respond::set_header(
         &mut r,

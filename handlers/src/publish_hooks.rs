@@ -7,11 +7,12 @@
 //!
 //! The hook must not become a public key-guessing oracle:
 //! - only callers in `publish.allow` (nginx's address; loopback by default) get an answer;
-//! - every publish attempt of one RTMP client address (`addr`, which nginx reports; the caller's
-//!   own address when absent) counts against a budget of [`ATTEMPTS`] per [`WINDOW_SECS`];
-//!   past it every attempt, right key or not, gets 429, so guessing cannot go on at speed.
-//!   (Attempts, not only failures, count because the shared state's throttle cannot look
-//!   without counting; a streamer reconnecting ten times a minute is not a real case.)
+//! - every refused publish counts against two guess budgets ([`rsstreaming_shared::budget`]),
+//!   taken before the key is looked up: one per RTMP client address (`addr`, which nginx
+//!   reports; the caller's own address when absent) and a wider one per hook caller (the
+//!   transport's caller, so rotating `addr` buys nothing). Once either is spent every attempt,
+//!   right key or not, gets 429 with `Retry-After`, so guessing cannot go on at speed; an
+//!   accepted publish gives its units back.
 //!
 //! Relays are not publishes: the seed's transcoding config pushes `<key>_<quality>` back into
 //! nginx from ffmpeg on this machine, and a server-level `on_publish` sends those through the
@@ -28,14 +29,11 @@ use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
 use rsstreaming_shared::auth::StreamKey;
+use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::config::PublishMode;
 use rsstreaming_shared::net::{allowed, IpBlock};
 use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
 use std::net::IpAddr;
-
-/// Publish attempts allowed per RTMP client address within [`WINDOW_SECS`].
-pub const ATTEMPTS: u32 = 10;
-pub const WINDOW_SECS: u64 = 60;
 
 /// The hook's fields: the query string, then (for POST) the form body.
 fn hook_fields(req: &Request<Bytes>) -> Vec<(String, String)> {
@@ -117,16 +115,24 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         tracing::info!(streamer = %s.username, %app, "relay publish accepted");
         return Ok(respond::text(StatusCode::OK, "ok\n"));
     }
-    let bucket = format!("publish:{client}");
-    if !ctx.state.throttle(&bucket, ATTEMPTS, WINDOW_SECS).await? {
-        tracing::warn!(%client, %app, "publish attempts throttled");
-        return Ok(respond::text(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many attempts, wait a minute\n",
-        ));
-    }
+    let limits = [
+        (budget::PUBLISH_PER_CLIENT, Scope::Addr(client)),
+        (budget::PUBLISH_PER_HOOK_CALLER, Scope::Addr(who.addr)),
+    ];
+    let attempt = match budget::attempt(&*ctx.state, &limits).await? {
+        Ok(a) => a,
+        Err(spent) => {
+            tracing::warn!(%client, %app, "publish attempts throttled");
+            let r = respond::text(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too many attempts, wait a minute\n",
+            );
+            return Ok(respond::retry_after(r, spent));
+        }
+    };
     match publisher {
         Publisher::Streamer(s) => {
+            attempt.succeeded(&*ctx.state).await?;
             let room = s.room();
             ctx.store
                 .record_event(NewEvent::now(
@@ -142,6 +148,7 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
             })
         }
         _ => {
+            attempt.failed();
             ctx.store
                 .record_event(NewEvent::now(
                     "",

@@ -6,14 +6,13 @@ use base64::Engine;
 use bytes::Bytes;
 use http::{header, HeaderMap, Request};
 use rsstreaming_shared::auth::{Cookies, StreamKey};
-use rsstreaming_shared::net::{header_values, Forwarded};
-use std::net::{IpAddr, Ipv4Addr};
+use rsstreaming_shared::net::{header_values, readable, Forwarded, UNKNOWN};
 
 /// The caller the transport established. Without one (a transport that forgot), the caller is
 /// treated as an unknown remote on plain HTTP, which no allow-list contains.
 pub fn caller(req: &Request<Bytes>) -> Caller {
     req.extensions().get::<Caller>().cloned().unwrap_or(Caller {
-        addr: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+        addr: UNKNOWN,
         scheme: "http".into(),
         host: None,
     })
@@ -27,8 +26,13 @@ fn text_values<'h>(headers: &'h HeaderMap, name: &str) -> impl Iterator<Item = &
 /// What proxies reported in `X-Forwarded-For`, `-Proto` and `-Host`, for
 /// [`Caller::behind`] (every transport establishes the caller by that one rule).
 pub fn forwarded(headers: &HeaderMap) -> Forwarded {
+    let chain = headers.get_all("x-forwarded-for");
     Forwarded {
-        for_: header_values(text_values(headers, "x-forwarded-for")),
+        for_: chain
+            .iter()
+            .next()
+            .is_some()
+            .then(|| header_values(chain.iter().map(|v| readable(v.as_bytes())))),
         proto: header_values(text_values(headers, "x-forwarded-proto")),
         host: header_values(text_values(headers, "x-forwarded-host")),
     }
@@ -98,7 +102,7 @@ mod tests {
             Some(("bob".into(), StreamKey::from("k:ey")))
         );
         let f = forwarded(req.headers());
-        assert_eq!(f.for_, ["1.2.3.4", "5.6.7.8", "9.9.9.9"]);
+        assert_eq!(f.for_.unwrap(), ["1.2.3.4", "5.6.7.8", "9.9.9.9"]);
         assert!(f.proto.is_empty() && f.host.is_empty());
         let pairs = form_pairs(b"name=a%2Bb+c&x=%ZZ&name=2");
         assert_eq!(field(&pairs, "name"), Some("a+b c"));

@@ -3,6 +3,7 @@
 use bytes::Bytes;
 use http::header::{self, HeaderValue};
 use http::{Response, StatusCode};
+use rsstreaming_shared::budget::Spent;
 use rsstreaming_shared::state::StateError;
 use rsstreaming_shared::StoreError;
 use serde::Serialize;
@@ -53,6 +54,16 @@ pub fn json<T: Serialize + ?Sized>(status: StatusCode, value: &T) -> Response<By
 /// `{"error": message}` with a status.
 pub fn json_error(status: StatusCode, message: &str) -> Response<Bytes> {
     json(status, &serde_json::json!({ "error": message }))
+}
+
+/// `r` (a 429) with the `Retry-After` a spent guess budget gives.
+pub fn retry_after(mut r: Response<Bytes>, spent: Spent) -> Response<Bytes> {
+    set_header(
+        &mut r,
+        header::RETRY_AFTER,
+        &spent.retry_after_secs().to_string(),
+    );
+    r
 }
 
 /// A plain-text response.

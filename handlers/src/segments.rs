@@ -47,7 +47,9 @@ async fn serve_segment(
 }
 
 /// Sends segment file `name` of `hls_dir`: its bytes, or with `hls.accel_redirect` an empty
-/// answer naming it for nginx.
+/// answer naming it for nginx — only when a proxy in front is trusted (`--nginx-proxy` > 0):
+/// in rename mode the name holds the key, and a site reached without nginx would hand the
+/// header to the viewer. Without a trusted proxy the bytes are sent instead.
 async fn send_segment(ctx: &Ctx, name: &str) -> HandlerResult {
     let Some(path) = ctx.hls.resolve(name)? else {
         return Ok(not_found());
@@ -57,7 +59,7 @@ async fn send_segment(ctx: &Ctx, name: &str) -> HandlerResult {
         .hls
         .accel_redirect
         .as_deref()
-        .filter(|p| !p.is_empty())
+        .filter(|p| !p.is_empty() && ctx.trusted_proxy)
     {
         let slash = if prefix.ends_with('/') { "" } else { "/" };
         let mut r = with_body(StatusCode::OK, MPEG_TS, Bytes::new());

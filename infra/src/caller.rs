@@ -17,14 +17,14 @@
 //! - with `N > 0` (N trusted proxies such as CloudFront in front of the API), the caller is
 //!   the N-th value from the right of what is left of `X-Forwarded-For`/`-Proto`/`-Host` — what
 //!   the outermost trusted proxy reported. Values further left were written by the client and
-//!   are never used; with fewer than N values the peer stands, as nothing trustworthy is there.
+//!   are never used; a chain left that is short or unreadable makes the caller unknown
+//!   (`0.0.0.0`, in no allow-list), while no chain at all (a direct call) leaves the peer.
 //!
 //! With no `requestContext` at all (never on AWS) the address is `0.0.0.0`, which no
 //! allow-list holds, so nothing is granted on a guess.
 
 use http::HeaderMap;
-use rsstreaming_shared::net::{parse_ip, scheme, Caller, ProxyHops};
-use std::net::{IpAddr, Ipv4Addr};
+use rsstreaming_shared::net::{parse_ip, scheme, Caller, ProxyHops, UNKNOWN};
 
 /// The environment variable that sets how many proxies in front of the API are trusted.
 pub const PROXY_HOPS_VAR: &str = "RSSTREAMING_PROXY_HOPS";
@@ -54,18 +54,21 @@ pub struct Platform<'a> {
 
 /// The caller of one request, under the trust model above.
 pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> Caller {
-    let addr = platform
-        .source_ip
-        .and_then(parse_ip)
-        .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED));
+    let addr = platform.source_ip.and_then(parse_ip).unwrap_or(UNKNOWN);
     let mut forwarded = rsstreaming_handlers::forwarded(headers);
     let platform_appended = forwarded
         .for_
-        .last()
+        .as_ref()
+        .and_then(|chain| chain.last())
         .and_then(|v| parse_ip(v))
         .is_some_and(|ip| ip == addr);
     let peer_scheme = if platform_appended {
-        forwarded.for_.pop();
+        // What is left is what the client (and any proxy before the platform) sent; nothing
+        // left means the client sent no header: a direct call, as for `serve`.
+        if let Some(chain) = forwarded.for_.as_mut() {
+            chain.pop();
+        }
+        forwarded.for_ = forwarded.for_.filter(|chain| !chain.is_empty());
         forwarded.proto.pop().unwrap_or_else(|| "https".into())
     } else {
         "http".into()
@@ -87,6 +90,7 @@ pub fn caller(headers: &HeaderMap, platform: &Platform<'_>, hops: ProxyHops) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::net::IpAddr;
 
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut h = HeaderMap::new();
@@ -159,19 +163,20 @@ mod tests {
                 .to_string(),
             "6.6.6.6"
         );
-        // Fewer values than hops: the peer stands.
+        // Fewer values than hops, or an unreadable value: an unknown caller, never the peer.
         let c = caller(&h, &platform("127.0.0.1"), ProxyHops(3));
-        assert_eq!(
-            (c.addr.to_string(), c.scheme.as_str()),
-            ("127.0.0.1".into(), "http")
-        );
+        assert_eq!((c.addr, c.scheme.as_str()), (UNKNOWN, "http"));
         let h = headers(&[("x-forwarded-for", "garbage")]);
-        assert_eq!(
-            caller(&h, &platform("127.0.0.1"), ProxyHops(1))
-                .addr
-                .to_string(),
-            "127.0.0.1"
-        );
+        let c = caller(&h, &platform("127.0.0.1"), ProxyHops(1));
+        assert_eq!(c.addr, UNKNOWN);
+        // A forged loopback sent straight to the platform, which appended the source.
+        let h = headers(&[("x-forwarded-for", "127.0.0.1, 203.0.113.9")]);
+        let c = caller(&h, &platform("203.0.113.9"), ProxyHops(0));
+        assert_eq!(c.addr.to_string(), "203.0.113.9");
+        // Nothing sent by the client, one value appended: a direct call from the source.
+        let h = headers(&[("x-forwarded-for", "203.0.113.9")]);
+        let c = caller(&h, &platform("203.0.113.9"), ProxyHops(1));
+        assert_eq!(c.addr.to_string(), "203.0.113.9");
     }
 
     #[test]

@@ -39,7 +39,8 @@ impl Instance {
         }
         // A function never migrates: the operator runs `rsstreaming database upgrade` once
         // per release, and a forgotten upgrade is one clear init error.
-        let ctx = Ctx::connect(config, Schema::RequireCurrent, false).await?;
+        let mut ctx = Ctx::connect(config, Schema::RequireCurrent, false).await?;
+        ctx.trusted_proxy = hops.0 > 0;
         Ok(Self {
             function,
             ctx,

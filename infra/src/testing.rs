@@ -64,6 +64,7 @@ pub async fn ctx() -> (Ctx, tempfile::TempDir) {
         state: Arc::new(MemoryState::new()),
         secret: "test".into(),
         debug: false,
+        trusted_proxy: false,
     };
     (ctx, dir)
 }

@@ -12,10 +12,12 @@
 //!   playlist rewriting;
 //! - [`store`]: the database (MySQL/MariaDB or SQLite through sqlx) and its migrations;
 //! - [`state`]: state shared between processes (in-process or Redis);
+//! - [`budget`]: guess budgets, the one limit on trying secrets;
 //! - [`chat`], [`text`], [`drawing`]: the chat rules as pure functions, text handling, drawings;
 //! - [`logging`]: the one tracing setup.
 
 pub mod auth;
+pub mod budget;
 pub mod chat;
 pub mod config;
 pub mod drawing;

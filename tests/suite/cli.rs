@@ -39,7 +39,27 @@ async fn seed_readme_commands_work_on_both_backends() {
         let dir = tempfile::tempdir().unwrap();
         let config = setup(&db, dir.path());
         let ok = |args: &[&str]| ok(&config, args);
-        ok(&["streamer", "add", "--user", "test", "--key", "secretkey"]);
+        // The seed's short key is accepted, with a warning; a long one draws none.
+        let added = cli(
+            &config,
+            &["streamer", "add", "--user", "test", "--key", "secretkey"],
+        );
+        assert!(added.status.success(), "{}", stderr(&added));
+        assert!(
+            stderr(&added).contains("shorter than 16"),
+            "{}",
+            stderr(&added)
+        );
+        assert!(!stderr(&added).contains("secretkey"));
+        let long = [
+            "streamer",
+            "add",
+            "--user",
+            "long",
+            "--key",
+            "0123456789abcdef",
+        ];
+        assert_eq!(stderr(&cli(&config, &long)), "");
         let list = ok(&["streamer", "list"]);
         let listed = list.lines().any(|l| l.starts_with("test "));
         assert!(listed, "{}: {list}", db.backend);

@@ -324,6 +324,20 @@ async fn throttles_count_hits_in_a_window() {
         assert!(b.throttle("t", 2, 60).await.unwrap(), "{name}");
         assert!(!a.throttle("t", 2, 60).await.unwrap(), "{name}");
         assert!(a.throttle("other", 2, 60).await.unwrap(), "{name}");
+        // One counter per window, shared by the instances; give-backs never go below zero
+        // and never open a window; the window closes on its own.
+        assert_eq!(b.count("c", 1, -1).await.unwrap().hits, 0, "{name}");
+        assert_eq!(a.count("c", 1, 1).await.unwrap().hits, 1, "{name}");
+        let two = b.count("c", 1, 1).await.unwrap();
+        assert_eq!(two.hits, 2, "{name}");
+        assert!(two.resets_in <= Duration::from_secs(1), "{name}");
+        assert_eq!(a.count("c", 1, -1).await.unwrap().hits, 1, "{name}");
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        assert_eq!(
+            a.count("c", 1, 1).await.unwrap().hits,
+            1,
+            "{name}: a new window"
+        );
     }
 }
 

@@ -66,6 +66,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
         StreamerAction::Add { user, key } => {
             let (key, generated) = key_or_generated(key);
             let s = store.add_streamer(&user.username, &key).await?;
+            warn_if_short(&key);
             println!("added streamer {}", s.username);
             if generated {
                 print_generated(&key);
@@ -78,6 +79,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
         StreamerAction::Key { user, key } => {
             let (key, generated) = key_or_generated(key);
             store.set_key(&user.username, &key).await?;
+            warn_if_short(&key);
             println!("stream key of {} replaced", user.username);
             if generated {
                 print_generated(&key);
@@ -122,6 +124,19 @@ fn key_or_generated(key: Option<StreamKey>) -> (StreamKey, bool) {
     match key {
         Some(k) => (k, false),
         None => (StreamKey::generate(), true),
+    }
+}
+
+/// After a key the operator chose was stored: a short one is accepted (the seed's own example
+/// uses one) with a warning on stderr, as guess budgets slow guessing but do not make a short
+/// key safe.
+fn warn_if_short(key: &StreamKey) {
+    if key.is_short() {
+        eprintln!(
+            "warning: this stream key is shorter than {} characters and could be guessed; \
+             leave out --key to have a strong one generated",
+            StreamKey::RECOMMENDED_LEN
+        );
     }
 }
 

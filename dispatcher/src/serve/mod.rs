@@ -51,7 +51,8 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let format = args.log_format.parse().map_err(anyhow::Error::msg)?;
     logging::init(LogStyle::Server { debug: args.debug }, format);
     let config = Config::load(config_path)?;
-    let ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
+    let mut ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
+    ctx.trusted_proxy = args.nginx_proxy > 0;
     let router = Router::new(rsstreaming_handlers::routes())?;
     let listener = TcpListener::bind((args.host.as_str(), args.port))
         .await

@@ -40,6 +40,14 @@ impl StreamKey {
         self.0.is_empty()
     }
 
+    /// Keys shorter than this (in characters) get a warning when an operator picks one.
+    pub const RECOMMENDED_LEN: usize = 16;
+
+    /// Shorter than [`Self::RECOMMENDED_LEN`].
+    pub fn is_short(&self) -> bool {
+        self.0.chars().count() < Self::RECOMMENDED_LEN
+    }
+
     /// The stored form (see [`super::hash_key`]).
     pub fn hash(&self) -> String {
         super::hash_key(&self.0)
@@ -95,6 +103,7 @@ mod tests {
         assert!(!StreamKey::from("sekriT").matches(&k.hash()));
         let a = StreamKey::generate();
         assert_eq!(a.expose().len(), 32);
+        assert!(!a.is_short() && k.is_short());
         assert_ne!(a, StreamKey::generate());
     }
 }

@@ -6,10 +6,21 @@
 //! the peer is the caller and every forwarded header is ignored. With `N > 0`, the caller is
 //! the N-th value from the right of `X-Forwarded-For`, `-Proto` and `-Host` (each proxy appends
 //! one): what the outermost trusted proxy reported. Values further left were written by the
-//! client and are never used; with fewer than N values the peer stands, as nothing trustworthy
-//! is there. Every value counts, even an empty one, so a client cannot shift the positions.
+//! client and are never used. Every value counts, even an empty one, so a client cannot shift
+//! the positions.
+//!
+//! The address fails closed. No `X-Forwarded-For` at all means a direct call (nginx-rtmp
+//! calling the publish hooks from its own host): the peer is the caller. But a chain that is
+//! there and cannot be read — not text, fewer than N values, the N-th not an address — makes
+//! the caller [`UNKNOWN`], never the peer: otherwise a forged header would turn any client into
+//! the proxy's own (loopback) address, which allow-lists trust and budgets count separately.
+//! Scheme and host fall back to the peer's (they open nothing).
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+/// The address of a caller whose forwarded chain could not be trusted: in no allow-list (see
+/// [`super::allowed`]), and one budget scope for every such caller.
+pub const UNKNOWN: IpAddr = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
 
 /// Facts about the caller that the transport established and puts into the request's
 /// extensions: the client address after trusted proxy hops, and the scheme and host it used.
@@ -26,10 +37,11 @@ pub struct Caller {
 pub struct ProxyHops(pub usize);
 
 /// What proxies reported: every comma-separated value of `X-Forwarded-For`, `-Proto` and
-/// `-Host`, in order (see [`header_values`]).
+/// `-Host`, in order (see [`header_values`]). `for_` is `None` when no `X-Forwarded-For` was
+/// sent at all; a value that is not text is kept as one unreadable value (see [`readable`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Forwarded {
-    pub for_: Vec<String>,
+    pub for_: Option<Vec<String>>,
     pub proto: Vec<String>,
     pub host: Vec<String>,
 }
@@ -45,10 +57,12 @@ impl Caller {
             let i = values.len().checked_sub(hops.0)?;
             Some(values[i].clone()).filter(|v| !v.is_empty())
         };
+        let addr = match &forwarded.for_ {
+            None => peer.addr,
+            Some(chain) => nth(chain).and_then(|v| parse_ip(&v)).unwrap_or(UNKNOWN),
+        };
         Caller {
-            addr: nth(&forwarded.for_)
-                .and_then(|v| parse_ip(&v))
-                .unwrap_or(peer.addr),
+            addr,
             scheme: nth(&forwarded.proto)
                 .and_then(|s| scheme(&s))
                 .unwrap_or(peer.scheme),
@@ -71,6 +85,15 @@ pub fn header_values<'a>(occurrences: impl IntoIterator<Item = &'a str>) -> Vec<
         .flat_map(|v| v.split(','))
         .map(|v| v.trim().to_string())
         .collect()
+}
+
+/// A header value as text: itself, or (not visible ASCII) a value no parser accepts, which
+/// still holds its place in a chain.
+pub fn readable(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes)
+        .ok()
+        .filter(|t| t.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b)))
+        .unwrap_or("\u{fffd}")
 }
 
 /// `1.2.3.4`, `::1`, `1.2.3.4:80` or `[::1]:80`; IPv4-mapped IPv6 is shown as IPv4.
@@ -96,7 +119,7 @@ mod tests {
 
     fn forwarded(for_: &[&str], proto: &[&str], host: &[&str]) -> Forwarded {
         Forwarded {
-            for_: header_values(for_.iter().copied()),
+            for_: (!for_.is_empty()).then(|| header_values(for_.iter().copied())),
             proto: header_values(proto.iter().copied()),
             host: header_values(host.iter().copied()),
         }
@@ -117,13 +140,21 @@ mod tests {
             Caller::behind(peer(), &f, ProxyHops(2)).addr.to_string(),
             "1.2.3.4"
         );
-        // Fewer values than hops: nothing trustworthy, the peer stands.
-        assert_eq!(Caller::behind(peer(), &f, ProxyHops(4)), peer());
+        // Fewer values than hops: nothing trustworthy, an unknown caller.
+        assert_eq!(Caller::behind(peer(), &f, ProxyHops(4)).addr, UNKNOWN);
         // No proxy trusted: headers are ignored.
         assert_eq!(Caller::behind(peer(), &f, ProxyHops(0)), peer());
         // An empty value holds its place and is not a value.
         let f = forwarded(&["6.6.6.6, "], &[], &[]);
-        assert_eq!(Caller::behind(peer(), &f, ProxyHops(1)), peer());
+        assert_eq!(Caller::behind(peer(), &f, ProxyHops(1)).addr, UNKNOWN);
+        // No header at all: a direct call, the peer.
+        let f = forwarded(&[], &["https"], &[]);
+        assert_eq!(Caller::behind(peer(), &f, ProxyHops(1)).addr, peer().addr);
+        // Not readable text: one unknown value in its place.
+        let f = forwarded(&[readable(b"\xff1.2.3.4")], &[], &[]);
+        assert_eq!(Caller::behind(peer(), &f, ProxyHops(1)).addr, UNKNOWN);
+        let f = forwarded(&[readable(b"1.2.3.4, \x01"), "5.6.7.8"], &[], &[]);
+        assert_eq!(Caller::behind(peer(), &f, ProxyHops(2)).addr, UNKNOWN);
     }
 
     #[test]
@@ -135,6 +166,10 @@ mod tests {
         assert_eq!(scheme("HTTPS").as_deref(), Some("https"));
         assert_eq!(scheme("gopher"), None);
         let f = forwarded(&["garbage"], &["gopher"], &[]);
-        assert_eq!(Caller::behind(peer(), &f, ProxyHops(1)), peer());
+        let c = Caller::behind(peer(), &f, ProxyHops(1));
+        assert_eq!(
+            (c.addr, c.scheme, c.host),
+            (UNKNOWN, peer().scheme, peer().host)
+        );
     }
 }

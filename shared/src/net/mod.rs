@@ -4,7 +4,9 @@
 
 mod caller;
 
-pub use caller::{header_values, parse_ip, scheme, Caller, Forwarded, ProxyHops};
+pub use caller::{
+    header_values, parse_ip, readable, scheme, Caller, Forwarded, ProxyHops, UNKNOWN,
+};
 
 use std::net::IpAddr;
 
@@ -69,9 +71,10 @@ fn masked(value: u128, prefix: u8, bits: u8) -> u128 {
     (value >> shift) << shift
 }
 
-/// Whether any block of the list holds `ip`.
+/// Whether any block of the list holds `ip`. The [`UNKNOWN`] caller is never allowed, even by
+/// `0.0.0.0/0`.
 pub fn allowed(blocks: &[IpBlock], ip: IpAddr) -> bool {
-    blocks.iter().any(|b| b.contains(ip))
+    ip != UNKNOWN && blocks.iter().any(|b| b.contains(ip))
 }
 
 #[cfg(test)]

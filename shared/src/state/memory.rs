@@ -4,7 +4,7 @@
 
 use super::{
     new_instance_id, now_ms, Announcement, ChatState, Inbound, Replace, SharedState, StateOptions,
-    StateResult, PRESENCE_WINDOW_MS,
+    StateResult, WindowCount, PRESENCE_WINDOW_MS,
 };
 use crate::chat::{member::instance_of, Member};
 use async_trait::async_trait;
@@ -34,7 +34,46 @@ struct HubState {
     /// Instance → when its heartbeat lapses.
     alive_until: HashMap<String, Instant>,
     subscribers: HashMap<String, Subscriber>,
-    throttles: HashMap<String, Vec<Instant>>,
+}
+
+/// Budget counters: one fixed entry per bucket (its count and when its window closes), under
+/// their own lock so a flood of failed logins never waits on, or stalls, the chat rosters.
+#[derive(Default)]
+struct Counters {
+    windows: HashMap<String, (Instant, i64)>,
+    /// Closed windows are swept once the map grows past this (then twice what is left), so a
+    /// sweep costs O(1) amortised per call.
+    sweep_at: usize,
+}
+
+impl Counters {
+    const MIN_SWEEP: usize = 10_000;
+
+    fn add(&mut self, bucket: &str, window: Duration, delta: i64) -> WindowCount {
+        let now = Instant::now();
+        if self.windows.len() >= self.sweep_at.max(Self::MIN_SWEEP) {
+            self.windows.retain(|_, (ends, _)| *ends > now);
+            self.sweep_at = self.windows.len() * 2;
+        }
+        let entry = match self.windows.get_mut(bucket) {
+            Some(e) if e.0 > now => e,
+            _ if delta <= 0 => {
+                return WindowCount {
+                    hits: 0,
+                    resets_in: Duration::ZERO,
+                }
+            }
+            _ => {
+                self.windows.insert(bucket.to_string(), (now + window, 0));
+                self.windows.get_mut(bucket).expect("just inserted")
+            }
+        };
+        entry.1 = entry.1.saturating_add(delta).max(0);
+        WindowCount {
+            hits: entry.1,
+            resets_in: entry.0.saturating_duration_since(now),
+        }
+    }
 }
 
 struct Subscriber {
@@ -46,6 +85,7 @@ struct Subscriber {
 #[derive(Default)]
 struct Hub {
     state: Mutex<HubState>,
+    counters: Mutex<Counters>,
 }
 
 impl Hub {
@@ -155,18 +195,9 @@ impl SharedState for MemoryState {
         Ok(())
     }
 
-    async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
-        let now = Instant::now();
-        let window = Duration::from_secs(window_secs);
-        let mut hub = self.hub.lock();
-        let map = &mut hub.throttles;
-        if map.len() > 10_000 {
-            map.retain(|_, hits| hits.last().is_some_and(|t| now.duration_since(*t) < window));
-        }
-        let hits = map.entry(bucket.to_string()).or_default();
-        hits.retain(|t| now.duration_since(*t) < window);
-        hits.push(now);
-        Ok(hits.len() <= max as usize)
+    async fn count(&self, bucket: &str, window_secs: u64, delta: i64) -> StateResult<WindowCount> {
+        let mut counters = self.hub.counters.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(counters.add(bucket, Duration::from_secs(window_secs), delta))
     }
 
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {

@@ -68,6 +68,14 @@ pub enum Announcement {
     },
 }
 
+/// A bucket's counter in its current window (see [`SharedState::count`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowCount {
+    pub hits: i64,
+    /// Until the window closes and the counter starts over.
+    pub resets_in: Duration,
+}
+
 /// The interface both backends implement; one conformance suite runs against both.
 #[async_trait]
 pub trait SharedState: Send + Sync + 'static {
@@ -80,9 +88,17 @@ pub trait SharedState: Send + Sync + 'static {
     /// Sends an announcement to every gateway instance.
     async fn announce(&self, announcement: &Announcement) -> StateResult<()>;
 
-    /// Counts one hit against `bucket`; false once more than `max` hits fell within the last
-    /// `window_secs` (used to throttle failed on_publish attempts per address).
-    async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool>;
+    /// Adds `delta` (negative to give back) to the counter of `bucket` in its current window
+    /// and returns the new count and what is left of the window. A window opens with the
+    /// first hit on a bucket and lasts `window_secs`; then the counter starts over. One fixed
+    /// counter per bucket and window, whatever the number of calls (see [`crate::budget`]).
+    async fn count(&self, bucket: &str, window_secs: u64, delta: i64) -> StateResult<WindowCount>;
+
+    /// Counts one hit against `bucket`; false once more than `max` hits fell within its
+    /// current window of `window_secs`.
+    async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
+        Ok(self.count(bucket, window_secs, 1).await?.hits <= i64::from(max))
+    }
 
     /// Whether the backend answers now (`/readyz`): Redis is sent `PING`; the in-process
     /// backend is part of the process and always answers.

@@ -7,7 +7,7 @@
 //!   script, so name claims and compare-and-set are atomic across instances.
 //! - `P:presence:{room}` sorted set: socket scored by last-seen ms; `P:presence_rooms` set.
 //! - `P:viewers:{room}`: the last viewer count logged; `P:instance:{id}`: heartbeat with a TTL.
-//! - `P:throttle:{bucket}` sorted set of hits.
+//! - `P:count:{bucket}` a budget counter, expiring with its window.
 //! - channels `P:room:{room}` (one PUBLISH per room frame, one subscriber connection per
 //!   instance) and `P:announce`.
 //!
@@ -15,7 +15,7 @@
 
 use super::{
     new_instance_id, now_ms, Announcement, ChatState, Inbound, Replace, SharedState, StateError,
-    StateOptions, StateResult, PRESENCE_WINDOW_MS,
+    StateOptions, StateResult, WindowCount, PRESENCE_WINDOW_MS,
 };
 use crate::chat::{member::instance_of, Member};
 use async_trait::async_trait;
@@ -79,12 +79,18 @@ if redis.call('ZCARD', KEYS[1]) == 0 then redis.call('SREM', KEYS[2], ARGV[2]) e
 return 0
 "#;
 
-/// KEYS: throttle set. ARGV: now ms, window ms, unique member. Returns hits in the window.
-const THROTTLE: &str = r#"
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
-redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return redis.call('ZCARD', KEYS[1])
+/// KEYS: counter. ARGV: delta, window ms. Returns {count, ms left in the window}; a window
+/// opens with the first hit (a give-back on no window changes nothing).
+const COUNT: &str = r#"
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  if tonumber(ARGV[1]) <= 0 then return {0, 0} end
+  redis.call('SET', KEYS[1], 0, 'PX', ARGV[2])
+  ttl = tonumber(ARGV[2])
+end
+local n = redis.call('INCRBY', KEYS[1], ARGV[1])
+if n < 0 then redis.call('SET', KEYS[1], 0, 'KEEPTTL'); n = 0 end
+return {n, ttl}
 "#;
 
 /// Shared state in Redis; one value is one gateway instance (or one CLI process).
@@ -344,20 +350,18 @@ impl SharedState for RedisState {
             .await
     }
 
-    async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
-        let member = format!("{}-{:x}", now_ms(), rand::random::<u64>());
-        let hits: i64 = self
+    async fn count(&self, bucket: &str, window_secs: u64, delta: i64) -> StateResult<WindowCount> {
+        let (hits, ms): (i64, i64) = self
             .eval(
-                THROTTLE,
-                vec![self.key("throttle", bucket)],
-                vec![
-                    now_ms().into(),
-                    ((window_secs * 1000) as i64).into(),
-                    member.into(),
-                ],
+                COUNT,
+                vec![self.key("count", bucket)],
+                vec![delta.into(), ((window_secs * 1000) as i64).into()],
             )
             .await?;
-        Ok(hits <= max as i64)
+        Ok(WindowCount {
+            hits,
+            resets_in: Duration::from_millis(ms.max(0) as u64),
+        })
     }
 
     async fn ping(&self) -> StateResult<()> {

@@ -66,10 +66,11 @@ impl Api {
         self.post_message(&body).await
     }
 
-    /// `POST /api/messages` with a body as it is.
+    /// `POST /api/messages` with a body as it is, declared `application/json`.
     pub async fn post_raw_message(&self, body: &str) -> reqwest::Response {
         let req = self.http.post(format!("{}/api/messages", self.base));
         self.authed(req)
+            .header("content-type", "application/json")
             .body(body.to_string())
             .send()
             .await

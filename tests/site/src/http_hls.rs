@@ -209,8 +209,19 @@ pub async fn redirect_mode_finds_files_by_room(backend: Backend) {
 }
 
 pub async fn accel_redirect_hands_segments_to_nginx(backend: Backend) {
+    // Reached without a trusted proxy (port exposed, another proxy), the header would hand
+    // every viewer the key: the bytes are sent instead.
     let site = bob().yaml("hls:\n  accel_redirect: /internal-hls/\n");
     let site = site.start(backend).await;
+    site.write_stream(KEY, &[2], Duration::ZERO);
+    let r = site.get("/hls/bob/2.ts").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers().get("x-accel-redirect").is_none());
+    assert!(!r.bytes().await.unwrap().is_empty());
+    drop(site);
+
+    let site = bob().yaml("hls:\n  accel_redirect: /internal-hls/\n");
+    let site = site.proxy_hops(1).start(backend).await;
     site.write_stream(KEY, &[2], Duration::ZERO);
     let r = site.get("/hls/bob/2.ts").await;
     assert_eq!(r.status(), 200);

@@ -9,6 +9,7 @@
 pub mod chat_cluster;
 pub mod http;
 pub mod http_api;
+pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
 pub mod http_operator;
@@ -59,6 +60,13 @@ macro_rules! site_tests {
                 failed_logins_are_throttled,
                 messages_post_and_read,
                 the_api_client_drives_a_running_server,
+            ],
+            http_guard: [
+                api_key_budget_stops_the_right_key_per_address_and_per_streamer,
+                viewer_password_form_is_budgeted,
+                unreadable_or_short_forwarded_chains_are_an_unknown_caller,
+                rotating_the_rtmp_address_does_not_buy_guesses,
+                writes_require_a_json_body,
             ],
             http_hls: [
                 rename_mode_playlists_hide_the_key_and_segments_resolve_back,
