@@ -73,9 +73,7 @@ pub fn init(style: LogStyle, format: LogFormat) {
         (LogFormat::Text, LogStyle::Server { .. }) => builder
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .try_init(),
-        (LogFormat::Text, LogStyle::Function) => {
-            builder.with_ansi(false).without_time().try_init()
-        }
+        (LogFormat::Text, LogStyle::Function) => builder.with_ansi(false).without_time().try_init(),
     };
 }
 

@@ -11,6 +11,7 @@ mod cli;
 mod import;
 mod import_errors;
 mod migrations;
+mod operator;
 mod pystreaming;
 mod state;
 mod store;

@@ -48,7 +48,12 @@ pub fn routes() -> Vec<Route> {
             handler,
         };
     vec![
-        r(Method::GET, "/healthz", "healthz", handler!(probes::healthz)),
+        r(
+            Method::GET,
+            "/healthz",
+            "healthz",
+            handler!(probes::healthz),
+        ),
         r(Method::GET, "/readyz", "readyz", handler!(probes::readyz)),
         r(Method::GET, "/", "index", handler!(pages::index)),
         r(

@@ -1,9 +1,13 @@
-//! What operators and their tools ask a deployment: the OpenAPI document of `/api/*`, and
-//! (with the document's own rule) unknown query parameters refused on the API.
+//! What operators and their tools ask a deployment: liveness and readiness probes, the OpenAPI
+//! document of `/api/*`, and (with the document's own rule) unknown query parameters refused on
+//! the API.
 
+use crate::chat_cluster::OwnRedis;
 use crate::site;
-use rsstreaming_testkit::Backend;
-use serde_json::Value;
+use rsstreaming_testkit::config::redis_yaml;
+use rsstreaming_testkit::{Backend, Site};
+use serde_json::{json, Value};
+use std::time::{Duration, Instant};
 
 const KEY: &str = "operator-K3y-1";
 
@@ -38,4 +42,50 @@ pub async fn the_openapi_document_is_served_and_describes_the_api(backend: Backe
     let v: Value = r.json().await.unwrap();
     let error = v["error"].as_str().unwrap();
     assert!(error.contains("limit, lastStreamOnly"), "{error}");
+}
+
+/// `/readyz` until it answers `status`, within 30 s; its JSON.
+async fn readyz_becomes(site: &Site, status: u16) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let r = site.get("/readyz").await;
+        if r.status() == status {
+            assert_eq!(r.headers()["cache-control"], "no-store");
+            return r.json().await.unwrap();
+        }
+        assert!(Instant::now() < deadline, "/readyz never answered {status}");
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+pub async fn readyz_follows_the_database_and_redis_while_healthz_stays_up(backend: Backend) {
+    // The in-process shared state: only the database to reach.
+    let alone = site().start(backend).await;
+    let v = readyz_becomes(&alone, 200).await;
+    assert_eq!(
+        v,
+        json!({"ready": true, "database": "ok", "redis": "not configured"})
+    );
+    drop(alone);
+
+    let Some(redis) = OwnRedis::on_a_free_port().await else {
+        return;
+    };
+    let (port, url) = (redis.port, redis.url());
+    let site = site().yaml(&redis_yaml(&url)).start(backend).await;
+    let v = readyz_becomes(&site, 200).await;
+    assert_eq!(v, json!({"ready": true, "database": "ok", "redis": "ok"}));
+
+    // Redis goes away: not ready (and the answer names no address), but alive.
+    drop(redis);
+    let v = readyz_becomes(&site, 503).await;
+    assert_eq!(
+        v,
+        json!({"ready": false, "database": "ok", "redis": "unreachable"})
+    );
+    assert_eq!(site.get("/healthz").await.status(), 200);
+
+    // Back: ready again without a restart.
+    let _redis = OwnRedis::start(port).await;
+    readyz_becomes(&site, 200).await;
 }
