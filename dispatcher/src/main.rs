@@ -9,7 +9,6 @@
 //! Errors reach the user as one line on stderr and exit code 1.
 
 mod cli;
-#[allow(dead_code)]
 mod gateway;
 mod serve;
 

@@ -3,31 +3,45 @@
 //! `GET /ws` upgrades to a WebSocket speaking SPEC §5. Everything several processes must agree
 //! on goes through the shared state (`rsstreaming_shared::state`): name claims, roster changes,
 //! presence, and one room channel per room that carries every frame once to every instance, in
-//! one order. This module keeps only what is local: the open sockets and which room they are in.
+//! one order. The gateway keeps only what is local: the open sockets and which room they are in.
 //!
-//! - `upgrade`: the HTTP handshake; `socket`: one connection's reader and writer;
-//! - `session`: what frames do (login, lines, commands, drawings) via the shared chat rules;
-//! - `fanout`: local sockets and rooms, bounded queues, the room payload envelope;
-//! - `background`: presence batching, viewer counts, heartbeats/sweeps, emote and outbox
-//!   polling, and the loop consuming the shared state's stream;
-//! - `audit`: the batched events writer.
+//! A frame's path, by file: [`upgrade`] → [`connection`] (read/write loops) → [`session`] (one
+//! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
+//! (carrying out the shared chat rules' decisions) → published in an [`envelope`] → every
+//! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
+//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`liveness`]
+//! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
-mod background;
-mod fanout;
+mod caches;
+mod connection;
+mod drawing;
+mod effects;
+mod envelope;
+mod flood;
+mod inbound;
+mod liveness;
+mod login;
+mod message;
+mod outbox;
+mod peer;
+mod presence;
+mod rooms;
 mod session;
 mod socket;
 mod upgrade;
 
 use anyhow::Context;
 use audit::Audit;
-use background::{Emotes, Presence, Streamers};
-use bytes::Bytes;
-use fanout::Local;
-use http::{Request, Response, StatusCode};
-use hyper::body::Incoming;
-use rsstreaming_handlers::{Caller, Ctx};
+use caches::Caches;
+use envelope::Route;
+use presence::Presence;
+use rooms::Rooms;
+use rsstreaming_handlers::Ctx;
+use rsstreaming_shared::chat::{Member, Outgoing};
 use rsstreaming_shared::state::ChatState;
+use rsstreaming_shared::store::{event_kind, NewEvent};
+use socket::Socket;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -35,24 +49,24 @@ use std::time::Duration;
 use tokio::task::JoinHandle;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-/// How often the instance heartbeats and sweeps (well within the 15 s instance lifetime, so a
-/// killed instance's chatters leave within ~20 s).
-const LIVENESS_EVERY: Duration = Duration::from_secs(5);
-
 /// Owns every socket of this process and its link to the shared state.
 pub struct Gateway {
     ctx: Ctx,
     state: Arc<dyn ChatState>,
-    local: Local,
+    rooms: Rooms,
     audit: Audit,
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
-    emotes: Emotes,
-    streamers: Streamers,
+    caches: Caches,
     followed: tokio::sync::Mutex<HashSet<String>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+/// The reply when the shared state or the store cannot be reached.
+fn unavailable() -> Outgoing {
+    Outgoing::error("The chat is briefly unavailable, try again in a moment.")
 }
 
 impl Gateway {
@@ -81,73 +95,39 @@ impl Gateway {
         let gw = Arc::new(Self {
             ctx,
             state,
-            local: Local::default(),
+            rooms: Rooms::default(),
             audit,
             audit_task: Mutex::new(Some(audit_task)),
             presence: Presence::default(),
-            emotes: Emotes::default(),
-            streamers: Streamers::default(),
+            caches: Caches::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
             stopping: AtomicBool::new(false),
             tasks: Mutex::new(Vec::new()),
         });
-        gw.load_emotes(emotes);
+        let _ = gw.caches.replace_emotes(emotes);
         let tasks = vec![
-            tokio::spawn(gw.clone().inbound_loop(inbound)),
-            tokio::spawn(gw.clone().presence_loop()),
-            tokio::spawn(gw.clone().viewers_loop()),
-            tokio::spawn(gw.clone().liveness_loop(LIVENESS_EVERY)),
-            tokio::spawn(gw.clone().emotes_loop()),
-            tokio::spawn(gw.clone().outbox_loop(outbox_head)),
+            tokio::spawn(inbound::run(gw.clone(), inbound)),
+            tokio::spawn(presence::flush_loop(gw.clone())),
+            tokio::spawn(presence::viewers_loop(gw.clone())),
+            tokio::spawn(liveness::run(gw.clone(), liveness::EVERY)),
+            tokio::spawn(caches::poll_emotes(gw.clone())),
+            tokio::spawn(outbox::poll(gw.clone(), outbox_head)),
         ];
         *gw.tasks.lock().unwrap_or_else(|p| p.into_inner()) = tasks;
         tracing::info!(instance = gw.state.instance_id(), "chat gateway started");
         Ok(gw)
     }
 
-    /// Answers a `GET /ws` upgrade request; the socket is served on a task of its own.
-    pub fn upgrade(self: &Arc<Self>, req: Request<Incoming>) -> Response<Bytes> {
-        if self.stopping.load(Ordering::Acquire) {
-            let mut r = Response::new(Bytes::from_static(b"shutting down\n"));
-            *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-            return r;
-        }
-        let response = upgrade::accept(req.method(), req.headers());
-        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
-            return response;
-        }
-        let peer = socket::Handshake {
-            addr: req.extensions().get::<Caller>().map(|c| c.addr),
-            cookies: req
-                .headers()
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .collect::<Vec<_>>()
-                .join("; "),
-        };
-        let gw = self.clone();
-        tokio::spawn(async move {
-            match hyper::upgrade::on(req).await {
-                Ok(upgraded) => {
-                    socket::serve(gw, hyper_util::rt::TokioIo::new(upgraded), peer).await
-                }
-                Err(e) => tracing::debug!("websocket upgrade failed: {e}"),
-            }
-        });
-        response
-    }
-
     /// Closes every socket and flushes what is pending (called on graceful shutdown).
     pub async fn shutdown(&self) {
         self.stopping.store(true, Ordering::Release);
-        for s in self.local.all_sockets() {
+        for s in self.rooms.all_sockets() {
             s.close(CloseCode::Away, "server shutting down");
         }
         // Each socket leaves its room (and is recorded leaving) as it closes.
         let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
-        while self.local.socket_count() > 0 && tokio::time::Instant::now() < deadline {
+        while self.rooms.socket_count() > 0 && tokio::time::Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
         for t in self
@@ -187,5 +167,33 @@ impl Gateway {
             followed.insert(room.to_string());
         }
         Ok(())
+    }
+
+    /// Publishes a frame to a room on every instance; false when the shared state is down.
+    async fn publish(&self, room: &str, route: &Route, out: &Outgoing) -> bool {
+        match self.state.publish(room, envelope::seal(route, out)).await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!("publishing to {room}: {e}");
+                false
+            }
+        }
+    }
+
+    /// Tells a room that a chatter left, and records it.
+    async fn announce_leave(&self, room: &str, m: &Member) {
+        self.publish(room, &Route::default(), &Outgoing::Disconnected(m.user()))
+            .await;
+        self.audit.record(NewEvent::now(
+            room,
+            event_kind::LEAVE,
+            serde_json::json!({"username": m.username}),
+        ));
+    }
+
+    /// Closes a socket that can no longer be kept consistent (e.g. its name was lost).
+    fn drop_socket(&self, socket: &Socket, why: &str) {
+        socket.send(&Outgoing::error(why));
+        socket.close(CloseCode::Again, why);
     }
 }

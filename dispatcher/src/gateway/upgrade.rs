@@ -1,11 +1,48 @@
-//! The HTTP/1.1 WebSocket handshake (RFC 6455 §4.2) on a hyper request.
+//! Where a socket begins: the HTTP/1.1 WebSocket handshake (RFC 6455 §4.2) on a hyper
+//! request; an accepted one is served by [`connection`](super::connection) on a task of its own.
 
+use super::peer::Peer;
+use super::{connection, Gateway};
 use bytes::Bytes;
 use http::header::{
     CONNECTION, SEC_WEBSOCKET_ACCEPT, SEC_WEBSOCKET_KEY, SEC_WEBSOCKET_VERSION, UPGRADE,
 };
-use http::{HeaderMap, HeaderValue, Method, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
+use hyper::body::Incoming;
+use rsstreaming_handlers::Caller;
+use rsstreaming_shared::auth::Cookies;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+
+impl Gateway {
+    /// Answers a `GET /ws` upgrade request; the socket is served on a task of its own.
+    pub fn upgrade(self: &Arc<Self>, req: Request<Incoming>) -> Response<Bytes> {
+        if self.stopping.load(Ordering::Acquire) {
+            return refuse(StatusCode::SERVICE_UNAVAILABLE, "shutting down\n");
+        }
+        let response = accept(req.method(), req.headers());
+        if response.status() != StatusCode::SWITCHING_PROTOCOLS {
+            return response;
+        }
+        let cookies = req.headers().get_all(http::header::COOKIE).iter();
+        let peer = Peer {
+            addr: req.extensions().get::<Caller>().map(|c| c.addr),
+            cookies: Cookies::from_headers(cookies.filter_map(|v| v.to_str().ok())),
+        };
+        let gw = self.clone();
+        tokio::spawn(async move {
+            match hyper::upgrade::on(req).await {
+                Ok(upgraded) => {
+                    let io = hyper_util::rt::TokioIo::new(upgraded);
+                    connection::serve(gw, io, peer).await
+                }
+                Err(e) => tracing::debug!("websocket upgrade failed: {e}"),
+            }
+        });
+        response
+    }
+}
 
 /// Whether a comma-separated header holds `token` (case-insensitive).
 fn has_token(headers: &HeaderMap, name: http::header::HeaderName, token: &str) -> bool {

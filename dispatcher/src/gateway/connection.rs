@@ -1,0 +1,147 @@
+//! One connection's two loops: the reader hands each text frame to the [`Session`]; the writer
+//! drains the socket's queue into one flush per batch and pings an idle peer. A peer silent
+//! too long, too slow to take its frames, or sending a frame over the size limit is closed.
+
+use super::peer::Peer;
+use super::session::Session;
+use super::socket::Socket;
+use super::Gateway;
+use futures_util::{SinkExt, StreamExt};
+use hyper::upgrade::Upgraded;
+use hyper_util::rt::TokioIo;
+use rsstreaming_shared::chat::Outgoing;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message};
+use tokio_tungstenite::WebSocketStream;
+
+type Ws = WebSocketStream<TokioIo<Upgraded>>;
+
+/// Largest frame or message a page may send: a drawing with room to spare.
+pub const MAX_MESSAGE: usize = 256 * 1024;
+/// How often the server pings an idle peer.
+const PING_EVERY: Duration = Duration::from_secs(10);
+/// A peer silent this long (no frame, not even a pong) is gone.
+const DEAD_AFTER: Duration = Duration::from_secs(25);
+/// Longest a batch of frames may take to write before the peer counts as stuck.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
+/// Most frames written before one flush.
+const BATCH: usize = 512;
+
+fn config() -> WebSocketConfig {
+    let mut c = WebSocketConfig::default();
+    c.read_buffer_size = 16 * 1024;
+    c.write_buffer_size = 64 * 1024;
+    c.max_write_buffer_size = 8 * 1024 * 1024;
+    c.max_message_size = Some(MAX_MESSAGE);
+    c.max_frame_size = Some(MAX_MESSAGE);
+    c
+}
+
+/// Serves an upgraded connection until it closes.
+pub async fn serve(gw: Arc<Gateway>, io: TokioIo<Upgraded>, peer: Peer) {
+    let ws: Ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config())).await;
+    let (sink, stream) = ws.split();
+    let (socket, rx) = Socket::new(gw.next_socket_id());
+    gw.rooms.add_socket(&socket);
+    let writer = tokio::spawn(write_loop(sink, rx, socket.clone()));
+    let mut session = Session::new(gw.clone(), socket.clone(), peer);
+    read_loop(stream, &mut session).await;
+    socket.close(CloseCode::Normal, "bye");
+    session.closed().await;
+    gw.rooms.remove_socket(&socket.id);
+    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+}
+
+async fn read_loop(mut stream: futures_util::stream::SplitStream<Ws>, session: &mut Session) {
+    let socket = session.socket().clone();
+    loop {
+        let next = tokio::select! {
+            _ = socket.closed() => return,
+            next = tokio::time::timeout(DEAD_AFTER, stream.next()) => next,
+        };
+        let msg = match next {
+            Err(_) => {
+                socket.close(CloseCode::Away, "no answer to pings");
+                return;
+            }
+            Ok(None) => return,
+            Ok(Some(Err(WsError::Capacity(_)))) => {
+                socket.close(CloseCode::Size, "message too big");
+                return;
+            }
+            Ok(Some(Err(e))) => {
+                tracing::debug!(socket = %socket.id, "socket error: {e}");
+                return;
+            }
+            Ok(Some(Ok(m))) => m,
+        };
+        match msg {
+            Message::Text(text) => session.handle(&text).await,
+            Message::Binary(_) => socket.send(&Outgoing::error(
+                "binary frames are not supported; send JSON text frames",
+            )),
+            Message::Close(_) => return,
+            // Pings are answered by the protocol layer; pongs just prove the peer is there.
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+        }
+    }
+}
+
+async fn write_loop(
+    mut sink: futures_util::stream::SplitSink<Ws, Message>,
+    mut rx: mpsc::Receiver<Message>,
+    socket: Arc<Socket>,
+) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    loop {
+        tokio::select! {
+            biased;
+            _ = socket.closed() => break,
+            n = rx.recv_many(&mut batch, BATCH) => {
+                if n == 0 {
+                    break;
+                }
+                let write = async {
+                    for m in batch.drain(..) {
+                        sink.feed(m).await?;
+                    }
+                    sink.flush().await
+                };
+                match tokio::time::timeout(WRITE_TIMEOUT, write).await {
+                    Ok(Ok(())) => {}
+                    Ok(Err(_)) => {
+                        socket.close(CloseCode::Abnormal, "write failed");
+                        return;
+                    }
+                    Err(_) => {
+                        socket.close(CloseCode::Policy, "too slow: writes timed out");
+                        return;
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await;
+                if !matches!(sent, Ok(Ok(()))) {
+                    socket.close(CloseCode::Abnormal, "ping failed");
+                    return;
+                }
+            }
+        }
+    }
+    // Say goodbye with the reason, without waiting long for a peer that may be stuck.
+    let frame = socket.take_close_frame().unwrap_or(CloseFrame {
+        code: CloseCode::Normal,
+        reason: "".into(),
+    });
+    let _ = tokio::time::timeout(Duration::from_secs(1), async {
+        let _ = sink.send(Message::Close(Some(frame))).await;
+        let _ = sink.close().await;
+    })
+    .await;
+}

@@ -1,0 +1,44 @@
+//! A drawing sent to the room: checked (size, PNG data URL), published, and recorded by its
+//! fingerprint (drawings are too big for the audit log).
+
+use super::envelope::Route;
+use super::socket::Socket;
+use super::{unavailable, Gateway};
+use rsstreaming_shared::chat::{self, Outgoing};
+use rsstreaming_shared::drawing::check_drawing;
+use rsstreaming_shared::store::{event_kind, NewEvent};
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
+    let Some(login) = socket.login_or_refuse() else {
+        return;
+    };
+    if login.member.muted {
+        return socket.send(&Outgoing::server(chat::MUTED));
+    }
+    if let Err(e) = check_drawing(src) {
+        tracing::debug!(socket = %socket.id, "refused drawing: {e}");
+        return socket.send(&Outgoing::server("Invalid drawing received!"));
+    }
+    gw.presence.touch(socket, &login.room);
+    let me = &login.member;
+    let out = Outgoing::DrawingReceived {
+        username: me.username.clone(),
+        kind: me.kind,
+        color: me.color.clone(),
+        src: src.to_string(),
+    };
+    if !gw.publish(&login.room, &Route::default(), &out).await {
+        return socket.send(&unavailable());
+    }
+    gw.audit.record(NewEvent::now(
+        &login.room,
+        event_kind::DRAWING,
+        serde_json::json!({
+            "username": me.username,
+            "bytes": src.len(),
+            "sha256": hex::encode(Sha256::digest(src.as_bytes())),
+        }),
+    ));
+}

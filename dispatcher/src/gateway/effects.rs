@@ -1,0 +1,129 @@
+//! Carrying out what the chat rules decided: replies to the sender, lines published to the
+//! room, compare-and-set roster changes (then told to the room and to the changed chatter),
+//! and streamer settings stored and announced. Every effect is recorded in the audit log.
+
+use super::envelope::Route;
+use super::socket::{Login, Socket};
+use super::{unavailable, Gateway};
+use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::state::Replace;
+use rsstreaming_shared::store::{event_kind, NewEvent};
+use std::sync::Arc;
+
+/// Whether the effects were carried out, or a roster change found the roster changed since
+/// the decision (the caller decides again).
+pub enum Applied {
+    Done,
+    Stale,
+}
+
+pub async fn apply(
+    gw: &Gateway,
+    socket: &Arc<Socket>,
+    login: &Login,
+    effects: Vec<Effect>,
+) -> Applied {
+    let room = &login.room;
+    let me = &login.member;
+    for effect in effects {
+        match effect {
+            Effect::Reply(out) => socket.send(&out),
+            Effect::Line { action, text } => {
+                let (out, kind) = if action {
+                    (
+                        Outgoing::ActionReceived {
+                            username: me.username.clone(),
+                            kind: me.kind,
+                            color: me.color.clone(),
+                            message: text.clone(),
+                        },
+                        event_kind::ACTION,
+                    )
+                } else {
+                    (
+                        Outgoing::MessageReceived {
+                            username: me.username.clone(),
+                            kind: me.kind,
+                            color: me.color.clone(),
+                            message: text.clone(),
+                        },
+                        event_kind::MESSAGE,
+                    )
+                };
+                if !gw.publish(room, &Route::default(), &out).await {
+                    socket.send(&unavailable());
+                    continue;
+                }
+                gw.audit.record(NewEvent::now(
+                    room,
+                    kind,
+                    serde_json::json!({"username": me.username, "message": text}),
+                ));
+            }
+            Effect::Change(change) => {
+                match gw.state.replace(room, &change.before, &change.after).await {
+                    Ok(Replace::Done) => changed(gw, socket, room, &me.username, change).await,
+                    Ok(Replace::Stale) => return Applied::Stale,
+                    Ok(Replace::Taken) => socket.send(&Outgoing::server(chat::NAME_TAKEN)),
+                    Err(e) => {
+                        tracing::error!("roster change: {e}");
+                        socket.send(&unavailable());
+                    }
+                }
+            }
+            Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
+        }
+    }
+    Applied::Done
+}
+
+/// After a roster change was made: update local copies, tell the room and the chatter.
+async fn changed(gw: &Gateway, socket: &Socket, room: &str, by: &str, change: Change) {
+    if let Some(local) = gw.rooms.socket(&change.after.socket) {
+        local.update_member(&change.after);
+    }
+    let mut set = Some(change.after.clone());
+    for out in change.broadcasts() {
+        let route = Route {
+            set: set.take(),
+            ..Route::default()
+        };
+        gw.publish(room, &route, &out).await;
+    }
+    if let Some(notice) = &change.notify {
+        let route = Route {
+            only: Some(change.after.socket.clone()),
+            set: Some(change.after.clone()),
+            ..Route::default()
+        };
+        gw.publish(room, &route, &Outgoing::server(notice.clone()))
+            .await;
+    }
+    for out in &change.confirm {
+        socket.send(out);
+    }
+    gw.audit.record_all(change.audit(room, by));
+}
+
+/// A streamer setting: stored, then announced to the room when the room should know.
+async fn streamer_change(gw: &Gateway, socket: &Socket, login: &Login, change: StreamerChange) {
+    let store = &gw.ctx.store;
+    let room = &login.room;
+    let done = match &change {
+        StreamerChange::Description(d) => {
+            let d = Some(d.as_str()).filter(|d| !d.is_empty());
+            store.set_description(room, d).await
+        }
+        StreamerChange::Password(p) => store.set_streampass(room, p.as_deref()).await,
+        StreamerChange::Chat(c) => store.set_chat(room, *c).await,
+    };
+    if let Err(e) = done {
+        tracing::error!("storing a streamer setting: {e}");
+        socket.send(&Outgoing::error("Could not save the setting, try again."));
+        return;
+    }
+    if let Some(out) = change.broadcast(&login.streamer) {
+        gw.publish(room, &Route::default(), &out).await;
+    }
+    gw.audit.record(change.audit(room, &login.member.username));
+}

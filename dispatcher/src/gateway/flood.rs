@@ -1,0 +1,59 @@
+//! Flood control of one socket: every frame counts against a generous limit; chat lines and
+//! drawings against a human one. Whoever goes over is told to slow down, at most once a second.
+
+use super::socket::Socket;
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use rsstreaming_shared::chat::Outgoing;
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
+
+pub struct Flood {
+    frames: DefaultDirectRateLimiter,
+    lines: DefaultDirectRateLimiter,
+    last_warning: Option<Instant>,
+}
+
+fn quota(per_second: u32, burst: u32) -> Quota {
+    let nz = |n: u32| NonZeroU32::new(n.max(1)).unwrap_or(NonZeroU32::MIN);
+    Quota::per_second(nz(per_second)).allow_burst(nz(burst))
+}
+
+impl Default for Flood {
+    fn default() -> Self {
+        Self {
+            frames: RateLimiter::direct(quota(20, 60)),
+            lines: RateLimiter::direct(quota(3, 12)),
+            last_warning: None,
+        }
+    }
+}
+
+impl Flood {
+    /// Whether one more frame of any kind may be handled now.
+    pub fn allows_frame(&mut self, socket: &Socket) -> bool {
+        let ok = self.frames.check().is_ok();
+        self.warn_unless(ok, socket)
+    }
+
+    /// Whether one more chat line or drawing may be handled now.
+    pub fn allows_line(&mut self, socket: &Socket) -> bool {
+        let ok = self.lines.check().is_ok();
+        self.warn_unless(ok, socket)
+    }
+
+    fn warn_unless(&mut self, ok: bool, socket: &Socket) -> bool {
+        if !ok {
+            let now = Instant::now();
+            let recently = self
+                .last_warning
+                .is_some_and(|t| now.duration_since(t) < Duration::from_secs(1));
+            if !recently {
+                self.last_warning = Some(now);
+                socket.send(&Outgoing::warning(
+                    "You are sending messages too fast, slow down.",
+                ));
+            }
+        }
+        ok
+    }
+}

@@ -1,0 +1,154 @@
+//! What arrives from the shared state, in order: room payloads from every instance (this one
+//! included) delivered to this instance's sockets of the room, announcements (API/CLI posts,
+//! emote and password changes), and resynchronisation after a lost link.
+
+use super::envelope;
+use super::socket::frame;
+use super::Gateway;
+use rsstreaming_shared::chat::{ChatterType, Outgoing, StreamerChange};
+use rsstreaming_shared::names::RoomName;
+use rsstreaming_shared::state::{Announcement, Inbound};
+use rsstreaming_shared::text;
+use std::sync::Arc;
+use tokio::sync::mpsc;
+
+pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
+    while let Some(inbound) = rx.recv().await {
+        match inbound {
+            Inbound::Room { room, payload } => room_payload(&gw, &room, payload),
+            Inbound::Announcement(a) => announcement(&gw, a).await,
+            Inbound::Resynced => {
+                tokio::spawn(resync(gw.clone()));
+            }
+        }
+    }
+}
+
+/// A room frame: the roster entry it carries goes to the socket holding it, and the frame to
+/// the sockets it is routed to.
+fn room_payload(gw: &Gateway, room: &str, payload: bytes::Bytes) {
+    let Some((route, msg)) = envelope::open(payload) else {
+        tracing::warn!("ignoring a malformed payload on room {room}");
+        return;
+    };
+    if let Some(m) = &route.set {
+        if let Some(s) = gw.rooms.socket(&m.socket) {
+            s.update_member(m);
+        }
+    }
+    match &route.only {
+        Some(id) => {
+            if let Some(s) = gw.rooms.socket(id) {
+                if s.login().is_some_and(|l| l.room == room) {
+                    s.push(msg);
+                }
+            }
+        }
+        None => gw.rooms.deliver(room, &msg, route.except.as_deref()),
+    }
+}
+
+async fn announcement(gw: &Gateway, a: Announcement) {
+    match a {
+        Announcement::Post {
+            room,
+            kind,
+            message,
+        } => deliver_post(gw, &room, &kind, &message).await,
+        Announcement::EmoteAdded { alias, uri } => {
+            if let Some(out) = gw.caches.emote_added(&alias, &uri) {
+                gw.rooms.deliver_all(&frame(&out));
+            }
+        }
+        Announcement::EmoteRemoved { alias } => {
+            if let Some(out) = gw.caches.emote_removed(&alias) {
+                gw.rooms.deliver_all(&frame(&out));
+            }
+        }
+        Announcement::PasswordChanged { room, active } => {
+            // The broadcast names the change, never the password, so none is needed here.
+            let change = StreamerChange::Password(active.then(String::new));
+            if let Some(out) = change.broadcast(&room) {
+                gw.rooms
+                    .deliver(&room.to_ascii_lowercase(), &frame(&out), None);
+            }
+        }
+    }
+}
+
+/// A line from the API or the CLI, shown to this instance's chatters of the room as the
+/// streamer: under their chat name and color when they are logged in, else their username.
+/// (It was recorded by whoever posted it.)
+pub async fn deliver_post(gw: &Gateway, room: &str, kind: &str, message: &str) {
+    let Ok(room) = RoomName::parse(room) else {
+        return tracing::warn!("a post for a room that cannot exist");
+    };
+    let emotes = gw.caches.emotes();
+    let message =
+        text::emojify(message, |a| emotes.contains_key(&a.to_ascii_lowercase())).into_owned();
+    let out = if kind == "server" {
+        Outgoing::server(message)
+    } else {
+        let admin = match gw.state.roster(&room).await {
+            Ok(r) => r.into_iter().find(|m| m.kind == ChatterType::Admin),
+            Err(e) => {
+                tracing::warn!("roster of {room}: {e}");
+                None
+            }
+        };
+        let (username, color) = match admin {
+            Some(m) => (m.username, m.color),
+            None => {
+                let record = gw.caches.streamer(&gw.ctx.store, &room).await;
+                let name = record.ok().flatten().map(|s| s.username.into());
+                (
+                    name.unwrap_or_else(|| room.to_string()),
+                    text::DEFAULT_COLOR.to_string(),
+                )
+            }
+        };
+        if kind == "action" {
+            Outgoing::ActionReceived {
+                username,
+                kind: ChatterType::Admin,
+                color,
+                message,
+            }
+        } else {
+            Outgoing::MessageReceived {
+                username,
+                kind: ChatterType::Admin,
+                color,
+                message,
+            }
+        }
+    };
+    gw.rooms.deliver(&room, &frame(&out), None);
+}
+
+/// After a lost link: take newer copies of our chatters' entries, and put back those a
+/// restarted Redis forgot.
+async fn resync(gw: Arc<Gateway>) {
+    let _ = gw.state.heartbeat().await;
+    for socket in gw.rooms.logged_in() {
+        let Some(login) = socket.login() else {
+            continue;
+        };
+        match gw.state.member(&login.room, &socket.id).await {
+            Ok(Some(m)) => socket.update_member(&m),
+            Ok(None) => match gw.state.claim(&login.room, &login.member).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    socket.set_login(None);
+                    gw.rooms.leave(&login.room, &socket.id);
+                    gw.drop_socket(
+                        &socket,
+                        "Your name was taken while the chat was reconnecting; please log in again.",
+                    );
+                }
+                Err(e) => tracing::warn!("resync: {e}"),
+            },
+            Err(e) => tracing::warn!("resync: {e}"),
+        }
+    }
+}

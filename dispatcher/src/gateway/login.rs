@@ -1,0 +1,182 @@
+//! A page saying which stream it watches (`presence`) and a chatter logging in: name checks,
+//! the viewer pass of a protected stream, the stream key (under a budget) for the streamer,
+//! claiming the name in the shared state, and `login success` before any room frame.
+
+use super::envelope::Route;
+use super::peer::Peer;
+use super::socket::{Login, Socket};
+use super::{unavailable, Gateway};
+use rsstreaming_shared::auth::may_view;
+use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
+use rsstreaming_shared::names::{RoomName, Username};
+use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
+use rsstreaming_shared::text::{self, NameProblem};
+use std::sync::Arc;
+
+/// Failed stream-key attempts allowed per address (or per room for unknown addresses) a minute.
+const KEY_ATTEMPTS: u32 = 10;
+
+/// What a `login` frame asks for.
+pub struct Asked<'a> {
+    pub streamer: &'a str,
+    pub username: &'a str,
+    pub color: &'a str,
+    pub key: Option<&'a str>,
+}
+
+/// The streamer a frame names; when there is none (or the store is down), the socket is told.
+async fn streamer_named(gw: &Gateway, socket: &Socket, name: &str) -> Option<Streamer> {
+    let found = match RoomName::parse(name) {
+        Ok(room) => gw.caches.streamer(&gw.ctx.store, &room).await,
+        Err(_) => Ok(None),
+    };
+    match found {
+        Ok(Some(s)) => Some(s),
+        Ok(None) => {
+            socket.send(&Outgoing::error("Streamer does not exist"));
+            None
+        }
+        Err(()) => {
+            socket.send(&unavailable());
+            None
+        }
+    }
+}
+
+pub async fn presence(gw: &Gateway, socket: &Arc<Socket>, streamer: &str) {
+    if let Some(s) = streamer_named(gw, socket, streamer).await {
+        gw.presence.touch(socket, &s.room());
+    }
+}
+
+/// The refusal of a chat name, if it is one.
+fn name_problem(gw: &Gateway, username: &str) -> Option<&'static str> {
+    let emotes = gw.caches.emotes();
+    match text::check_name(username, |a| emotes.contains_key(&a.to_ascii_lowercase())) {
+        Err(NameProblem::Blank) => Some("Username cannot be blank"),
+        Err(NameProblem::TooLong) => Some("Username cannot be that long"),
+        Err(NameProblem::BadCharacters) => {
+            Some("Username contains characters that are not allowed")
+        }
+        Ok(()) => None,
+    }
+}
+
+/// The streamer's own login: the stream key, checked under a budget against a fresh record
+/// (a key changed a moment ago must not still work). The registered name when it matches.
+async fn check_key(
+    gw: &Gateway,
+    socket: &Socket,
+    peer: &Peer,
+    record: &Streamer,
+    key: Option<&str>,
+) -> Option<Username> {
+    let room = record.room();
+    let Some(key) = key else {
+        socket.send(&Outgoing::LoginKeyRequired {
+            username: record.username.to_string(),
+        });
+        return None;
+    };
+    let bucket = format!(
+        "chat-key:{}",
+        peer.addr
+            .map_or_else(|| room.to_string(), |p| p.to_string())
+    );
+    let refusal = match gw.state.throttle(&bucket, KEY_ATTEMPTS, 60).await {
+        Ok(true) => match gw.ctx.store.streamer(&room).await {
+            Ok(Some(fresh)) if fresh.key_matches(key) => return Some(fresh.username),
+            Ok(Some(_)) => Outgoing::error("Invalid password!"),
+            Ok(None) => Outgoing::error("Streamer does not exist"),
+            Err(e) => {
+                tracing::error!("store: {e}");
+                unavailable()
+            }
+        },
+        Ok(false) => Outgoing::error("Too many attempts, try again in a minute."),
+        Err(_) => unavailable(),
+    };
+    socket.send(&refusal);
+    None
+}
+
+pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: Asked<'_>) {
+    if socket.login().is_some() {
+        return socket.send(&Outgoing::error("You are already logged in."));
+    }
+    let username = asked.username.trim();
+    if let Some(problem) = name_problem(gw, username) {
+        return socket.send(&Outgoing::error(problem));
+    }
+    let Some(record) = streamer_named(gw, socket, asked.streamer).await else {
+        return;
+    };
+    let room = record.room();
+    let wants_admin = text::name_key(username) == room.as_str();
+    // A protected stream's chat is as protected as its video: a viewer needs the pass the
+    // password page hands out; the streamer proves more with the key below.
+    let password = record.streampass.as_deref();
+    if !wants_admin && !may_view(&gw.ctx.secret, &room, password, &peer.cookies) {
+        return socket.send(&Outgoing::error(
+            "This stream is password-protected: enter the password first.",
+        ));
+    }
+    let (name, kind) = if wants_admin {
+        match check_key(gw, socket, peer, &record, asked.key).await {
+            Some(name) => (name.to_string(), ChatterType::Admin),
+            None => return,
+        }
+    } else {
+        (username.to_string(), ChatterType::Normal)
+    };
+    let color = text::parse_color(asked.color).unwrap_or_else(text::random_color);
+    let member = Member::new(&socket.id, &name, kind, &color);
+
+    // Follow the room before claiming, so nothing said after the claim is missed; hold
+    // room frames until `login success` is queued, so it comes first.
+    if let Err(e) = gw.follow(&room).await {
+        tracing::error!("following room {room}: {e}");
+        return socket.send(&unavailable());
+    }
+    match gw.state.claim(&room, &member).await {
+        Ok(true) => {}
+        Ok(false) => return socket.send(&Outgoing::error("Username is already taken")),
+        Err(e) => {
+            tracing::error!("claiming a name: {e}");
+            return socket.send(&unavailable());
+        }
+    }
+    socket.hold();
+    socket.set_login(Some(Login {
+        room: room.clone(),
+        streamer: record.username.clone(),
+        member: member.clone(),
+    }));
+    gw.rooms.join(&room, socket);
+    let users = match gw.state.roster(&room).await {
+        Ok(r) => r.iter().map(Member::user).collect(),
+        Err(_) => vec![member.user()],
+    };
+    socket.send(&Outgoing::LoginSuccess {
+        username: member.username.clone(),
+        kind,
+        color: member.color.clone(),
+        users,
+    });
+    if kind == ChatterType::Admin {
+        socket.send(&Outgoing::server("You have admin rights."));
+    }
+    socket.release_held();
+    gw.presence.touch(socket, &room);
+    let route = Route {
+        except: Some(socket.id.to_string()),
+        ..Route::default()
+    };
+    gw.publish(&room, &route, &Outgoing::Connected(member.user()))
+        .await;
+    gw.audit.record(NewEvent::now(
+        &room,
+        event_kind::JOIN,
+        serde_json::json!({"username": member.username, "type": kind.as_str()}),
+    ));
+}

@@ -1,0 +1,32 @@
+//! Delivering the lines `rsstreaming message send` left in the store's outbox (used when there
+//! is no Redis to carry them), starting after what was there when this instance started.
+
+use super::inbound::deliver_post;
+use super::Gateway;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const OUTBOX_POLL: Duration = Duration::from_secs(1);
+/// Outbox rows older than this are of no use to anyone.
+const OUTBOX_KEEP_MS: i64 = 3_600_000;
+
+pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
+    let mut tick = tokio::time::interval(OUTBOX_POLL);
+    let mut pruned = Instant::now();
+    loop {
+        tick.tick().await;
+        match gw.ctx.store.outbox_after(last).await {
+            Ok(rows) => {
+                for row in rows {
+                    last = last.max(row.id);
+                    deliver_post(&gw, &row.room, &row.kind, &row.message).await;
+                }
+            }
+            Err(e) => tracing::warn!("reading the outbox: {e}"),
+        }
+        if pruned.elapsed() > Duration::from_secs(600) {
+            pruned = Instant::now();
+            let _ = gw.ctx.store.prune_outbox(OUTBOX_KEEP_MS).await;
+        }
+    }
+}
