@@ -49,23 +49,29 @@ async fn readyz_becomes(site: &Site, status: u16) -> Value {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let r = site.get("/readyz").await;
-        if r.status() == status {
+        let got = r.status();
+        if got == status {
             assert_eq!(r.headers()["cache-control"], "no-store");
             return r.json().await.unwrap();
         }
-        assert!(Instant::now() < deadline, "/readyz never answered {status}");
+        let body = r.text().await.unwrap_or_default();
+        let late = Instant::now() > deadline;
+        assert!(!late, "/readyz never answered {status}: {got} {body}");
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
 }
 
 pub async fn readyz_follows_the_database_and_redis_while_healthz_stays_up(backend: Backend) {
-    // The in-process shared state: only the database to reach.
+    // A site of its own: in one process, the in-process shared state (only the database to
+    // reach); the Lambda functions always share a Redis.
     let alone = site().start(backend).await;
     let v = readyz_becomes(&alone, 200).await;
-    assert_eq!(
-        v,
-        json!({"ready": true, "database": "ok", "redis": "not configured"})
-    );
+    let redis = if alone.lambda().is_some() {
+        "ok"
+    } else {
+        "not configured"
+    };
+    assert_eq!(v, json!({"ready": true, "database": "ok", "redis": redis}));
     drop(alone);
 
     let Some(redis) = OwnRedis::on_a_free_port().await else {
@@ -85,7 +91,11 @@ pub async fn readyz_follows_the_database_and_redis_while_healthz_stays_up(backen
     );
     assert_eq!(site.get("/healthz").await.status(), 200);
 
-    // Back: ready again without a restart.
+    // Back: ready again without a restart. (Not asked of the Lambda emulator: a function
+    // instance that a failed call made the emulator start anew while Redis was down exits at
+    // init, and the emulator does not retry an init as Lambda does.)
     let _redis = OwnRedis::start(port).await;
-    readyz_becomes(&site, 200).await;
+    if site.lambda().is_none() {
+        readyz_becomes(&site, 200).await;
+    }
 }
