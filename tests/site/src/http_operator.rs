@@ -1,12 +1,13 @@
 //! What operators and their tools ask a deployment: liveness and readiness probes, the OpenAPI
-//! document of `/api/*`, and (with the document's own rule) unknown query parameters refused on
-//! the API.
+//! document of `/api/*` (and, by the document's own rule, unknown query parameters refused on
+//! the API), and static files sent compressed with validators per encoding.
 
 use crate::chat_cluster::OwnRedis;
 use crate::site;
 use rsstreaming_testkit::config::redis_yaml;
 use rsstreaming_testkit::{Backend, Site};
 use serde_json::{json, Value};
+use std::io::Read;
 use std::time::{Duration, Instant};
 
 const KEY: &str = "operator-K3y-1";
@@ -97,5 +98,84 @@ pub async fn readyz_follows_the_database_and_redis_while_healthz_stays_up(backen
     let _redis = OwnRedis::start(port).await;
     if site.lambda().is_none() {
         readyz_becomes(&site, 200).await;
+    }
+}
+
+/// `GET /static/{path}` with `Accept-Encoding: accept` and maybe `If-None-Match`.
+async fn static_file(
+    site: &Site,
+    path: &str,
+    accept: &str,
+    if_none_match: Option<&str>,
+) -> reqwest::Response {
+    let mut r = site.http.get(site.url(&format!("/static/{path}")));
+    r = r.header("accept-encoding", accept);
+    if let Some(tag) = if_none_match {
+        r = r.header("if-none-match", tag);
+    }
+    r.send().await.unwrap()
+}
+
+pub async fn static_files_are_sent_compressed_by_accept_encoding(backend: Backend) {
+    let site = site().start(backend).await;
+    let path = "site.css";
+    let original = std::fs::read(
+        rsstreaming_testkit::machine::repo_root()
+            .join("handlers/static")
+            .join(path),
+    )
+    .unwrap();
+    let plain = static_file(&site, path, "identity", None).await;
+    assert_eq!(plain.status(), 200);
+    assert!(plain.headers().get("content-encoding").is_none());
+    assert_eq!(plain.headers()["vary"], "Accept-Encoding");
+    let hash = plain.headers()["etag"]
+        .to_str()
+        .unwrap()
+        .trim_matches('"')
+        .to_string();
+    assert_eq!(plain.bytes().await.unwrap().as_ref(), original.as_slice());
+
+    let decoders: [(&str, &str, fn(&[u8]) -> Vec<u8>); 2] = [
+        ("gzip, deflate, br", "br", |b| {
+            let mut out = Vec::new();
+            brotli::Decompressor::new(b, 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        }),
+        ("gzip", "gzip", |b| {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(b)
+                .read_to_end(&mut out)
+                .unwrap();
+            out
+        }),
+    ];
+    for (accept, coding, decode) in decoders {
+        let r = static_file(&site, path, accept, None).await;
+        assert_eq!(r.status(), 200);
+        assert_eq!(r.headers()["content-encoding"], coding, "{accept}");
+        assert_eq!(r.headers()["vary"], "Accept-Encoding");
+        let etag = r.headers()["etag"].to_str().unwrap().to_string();
+        assert!(
+            etag.starts_with(&format!("\"{hash}.")) && etag.ends_with('"'),
+            "{etag}"
+        );
+        let body = r.bytes().await.unwrap();
+        assert!(
+            body.len() < original.len() / 2,
+            "{coding}: {} bytes",
+            body.len()
+        );
+        assert_eq!(decode(&body), original, "{coding}");
+
+        // Its own ETag validates it; the identity ETag does not validate the compressed copy.
+        let again = static_file(&site, path, accept, Some(&etag)).await;
+        assert_eq!(again.status(), 304, "{accept}");
+        assert_eq!(again.headers()["vary"], "Accept-Encoding");
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        let other = static_file(&site, path, accept, Some(&format!("\"{hash}\""))).await;
+        assert_eq!(other.status(), 200, "{accept}");
     }
 }

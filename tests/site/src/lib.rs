@@ -80,6 +80,7 @@ macro_rules! site_tests {
             http_operator: [
                 the_openapi_document_is_served_and_describes_the_api,
                 readyz_follows_the_database_and_redis_while_healthz_stays_up,
+                static_files_are_sent_compressed_by_accept_encoding,
             ],
             http_publish: [
                 on_publish_accepts_keys_and_records_start_and_stop,
