@@ -13,14 +13,10 @@ use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::StreamerChange;
+use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::Announcement;
-use rsstreaming_shared::store::{event_kind, ChatLine, NewEvent, Streamer};
-use rsstreaming_shared::text::MAX_MESSAGE_LEN;
+use rsstreaming_shared::store::{ChatLine, Streamer};
 use serde::Deserialize;
-
-/// A hash no key produces, compared against when the username is unknown so that a wrong name
-/// and a wrong key take the same time.
-const NO_KEY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 fn unauthorized() -> Response<Bytes> {
     let mut r = json_error(
@@ -60,15 +56,12 @@ async fn authenticate(
             return Ok(Err(respond::retry_after(r, spent)));
         }
     };
-    let found = ctx.store.streamer(&username).await?;
-    let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
-    let matches = key.matches(hash);
-    match found {
-        Some(s) if matches => {
+    match ctx.store.authenticate(&username, key).await? {
+        Some(s) => {
             attempt.succeeded(&*ctx.state).await?;
             Ok(Ok(s))
         }
-        _ => {
+        None => {
             attempt.failed();
             Ok(Err(unauthorized()))
         }
@@ -273,54 +266,39 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         Ok(m) => m,
         Err(why) => return Ok(bad_request(&why)),
     };
-    let kind = msg.kind.as_deref().unwrap_or("normal");
-    let event = match kind {
-        "normal" => event_kind::MESSAGE,
-        "action" => event_kind::ACTION,
-        "server" => event_kind::BROADCAST,
-        _ => {
-            return Ok(json_error(
-                StatusCode::BAD_REQUEST,
-                "type must be normal, action or server",
-            ))
-        }
+    let kind = match msg
+        .kind
+        .as_deref()
+        .map(str::parse)
+        .unwrap_or(Ok(PostKind::Normal))
+    {
+        Ok(kind) => kind,
+        Err(e) => return Ok(json_error(StatusCode::BAD_REQUEST, &e.to_string())),
     };
-    let text = msg.message.trim();
-    if text.is_empty() {
-        return Ok(json_error(
-            StatusCode::BAD_REQUEST,
-            "message must not be blank",
-        ));
-    }
-    if text.chars().count() > MAX_MESSAGE_LEN {
-        return Ok(json_error(
-            StatusCode::BAD_REQUEST,
-            &format!("message is too long (at most {MAX_MESSAGE_LEN} characters)"),
-        ));
-    }
+    let emotes = ctx.store.emotes().await?;
+    let is_custom = |a: &str| emotes.iter().any(|e| e.alias.eq_ignore_ascii_case(a));
+    let post = match Post::new(kind, &msg.message, is_custom) {
+        Ok(post) => post,
+        Err(e) => return Ok(json_error(StatusCode::BAD_REQUEST, &e.to_string())),
+    };
     let room = s.room();
-    let meta = if event == event_kind::BROADCAST {
-        serde_json::json!({ "message": text })
-    } else {
-        serde_json::json!({ "username": s.username, "message": text })
-    };
-    let recorded = NewEvent::now(&room, event, meta);
+    let recorded = post.event(&room, &s.username);
     let ts = recorded.ts;
     ctx.store.record_event(recorded).await?;
     ctx.state
         .announce(&Announcement::Post {
             room: room.to_string(),
-            kind: kind.to_string(),
-            message: text.to_string(),
+            kind,
+            message: post.text().to_string(),
         })
         .await?;
     Ok(json(
         StatusCode::OK,
         &ChatLine {
-            kind: event.to_string(),
+            kind: kind.event_kind().to_string(),
             timestamp: ts / 1000,
-            name: (event != event_kind::BROADCAST).then(|| s.username.to_string()),
-            message: text.to_string(),
+            name: (kind != PostKind::Server).then(|| s.username.to_string()),
+            message: post.text().to_string(),
         },
     ))
 }

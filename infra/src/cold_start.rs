@@ -29,6 +29,7 @@ impl Instance {
         let function = Function::select(table, &names)?;
         let hops = proxy_hops_from_env().map_err(anyhow::Error::msg)?;
         let config = Config::from_env()?;
+        config.apply();
         if config.redis.is_none() {
             // In-function state is fine for functions that never announce (hooks, playlists);
             // for the rest it is worth a line in the log.

@@ -5,9 +5,10 @@
 //! Routing is the HTTP API's: a request matching a route's method and path goes to that route's
 //! function; anything else (`HEAD`, a wrong method, an unknown path, or a path API Gateway
 //! matches differently than matchit) reaches `$default`, the fallback function serving the
-//! whole table, which answers exactly as the dispatcher would (the page, 404, or 405 + `Allow`).
+//! table **except the publish hooks**, which answers as the dispatcher would (the page, 404, or
+//! 405 + `Allow`). The hooks trust only the RTMP host's address; a catch-all holding them would
+//! answer `HEAD /auth/on_publish` under the browsers' trust settings, so it does not have them.
 
-use crate::function::ALL_ROUTES;
 use http::Method;
 use rsstreaming_handlers::Route;
 use std::collections::HashMap;
@@ -25,6 +26,8 @@ pub struct FunctionSpec {
     /// HTTP API route keys (`GET /{streamer}/info`) integrated with it; `$default` for the
     /// fallback.
     pub route_keys: Vec<String>,
+    /// A publish hook's function (see [`is_publish_hook`]).
+    pub publish_hook: bool,
 }
 
 impl FunctionSpec {
@@ -53,14 +56,28 @@ pub fn functions(table: &[Route]) -> Vec<FunctionSpec> {
             name: r.name.to_string(),
             selector: r.name.to_string(),
             route_keys: vec![format!("{} {}", r.method, api_path(r.path))],
+            publish_hook: is_publish_hook(r),
         })
+        .collect();
+    let fallback: Vec<&str> = table
+        .iter()
+        .filter(|r| !is_publish_hook(r))
+        .map(|r| r.name)
         .collect();
     out.push(FunctionSpec {
         name: DEFAULT_FUNCTION.into(),
-        selector: ALL_ROUTES.into(),
+        selector: fallback.join(","),
         route_keys: vec!["$default".into()],
+        publish_hook: false,
     });
     out
+}
+
+/// The routes nginx-rtmp calls itself (from the RTMP host, not through CloudFront): their
+/// functions trust no proxy hop and answer only the RTMP host's address, and no other
+/// function serves them.
+pub fn is_publish_hook(route: &Route) -> bool {
+    route.path.starts_with("/auth/")
 }
 
 /// A matchit pattern in HTTP API syntax: `{name}` stays, a catch-all `{*rest}` becomes the
@@ -118,7 +135,7 @@ mod tests {
         assert_eq!(names, ["echo_get", "echo_post", "hello", "boom", "default"]);
         assert_eq!(fs[0].route_keys, ["GET /{streamer}/echo"]);
         assert_eq!(fs[0].logical_id(), "EchoGetFunction");
-        assert_eq!(fs[4].selector, "*");
+        assert_eq!(fs[4].selector, "echo_get,echo_post,hello,boom");
         assert_eq!(fs[4].route_keys, ["$default"]);
     }
 

@@ -3,18 +3,12 @@
 //! `infra/template.yaml` is this output, committed so it can be read and linted; a unit test
 //! fails when it falls behind the route table.
 
-use crate::deployment::{functions, FunctionSpec};
+use crate::deployment::{functions, FunctionSpec, DEFAULT_FUNCTION};
 use rsstreaming_handlers::Route;
 use std::fmt::Write;
 
 const STACK: &str = include_str!("../template/stack.yaml");
 const MARKER: &str = "  # @functions";
-
-/// The routes nginx-rtmp calls itself (from the RTMP host, not through CloudFront): they trust
-/// no proxy hop and answer only the RTMP host's address.
-fn is_publish_hook(spec: &FunctionSpec) -> bool {
-    spec.route_keys.iter().any(|k| k.contains(" /auth/"))
-}
 
 /// The whole template for `table`.
 pub fn render(table: &[Route]) -> String {
@@ -54,8 +48,12 @@ fn function(out: &mut String, spec: &FunctionSpec) {
     let _ = writeln!(out, "      Environment:");
     let _ = writeln!(out, "        Variables:");
     let _ = writeln!(out, "          RSSTREAMING_FUNCTION: \"{}\"", spec.selector);
-    if is_publish_hook(spec) {
+    // The hooks are called by the RTMP host directly; the fallback answers whatever else
+    // reaches the API (a HEAD, an unknown path), so it trusts no forwarded header either.
+    if spec.publish_hook || spec.name == DEFAULT_FUNCTION {
         let _ = writeln!(out, "          RSSTREAMING_PROXY_HOPS: \"0\"");
+    }
+    if spec.publish_hook {
         let _ = writeln!(out, "          RSSTREAMING_PUBLISH_ALLOW: !Ref RtmpAddress");
     }
     let _ = writeln!(out, "      Events:");
@@ -86,10 +84,7 @@ mod tests {
             );
             assert!(t.contains(&format!("Method: {}", route.method)));
         }
-        assert!(
-            t.contains("RSSTREAMING_FUNCTION: \"*\""),
-            "the $default fallback"
-        );
+        assert!(t.contains("  DefaultFunction:\n"), "the $default fallback");
         assert_eq!(
             t.matches("RSSTREAMING_PUBLISH_ALLOW: !Ref RtmpAddress")
                 .count(),
@@ -99,6 +94,31 @@ mod tests {
                 .count()
         );
         assert!(!t.contains(MARKER));
+    }
+
+    #[test]
+    fn the_fallback_trusts_nothing_and_serves_no_hook() {
+        let t = render(&rsstreaming_handlers::routes());
+        let start = t.find("  DefaultFunction:\n").expect("DefaultFunction");
+        let fallback = &t[start..];
+        let fallback = &fallback[..fallback.find("Route1:").expect("its route")];
+        assert!(
+            fallback.contains("RSSTREAMING_PROXY_HOPS: \"0\""),
+            "{fallback}"
+        );
+        let selector = fallback
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("RSSTREAMING_FUNCTION: "))
+            .expect("selector");
+        assert!(
+            !selector.contains("publish") && selector.contains("stream_page"),
+            "{selector}"
+        );
+        assert!(t.contains("DisableExecuteApiEndpoint: true"));
+        assert!(
+            !t.contains("execute-api."),
+            "nothing is reached through execute-api"
+        );
     }
 
     #[test]

@@ -34,6 +34,11 @@ pub struct Config {
     /// store, so every instance sharing that store agrees on it.
     #[serde(default)]
     pub secret_key: Option<String>,
+    /// The secret half of every stored stream-key hash (see [`crate::auth`]); kept out of the
+    /// database on purpose, so a copy of the database alone cannot test guesses. Absent: keys
+    /// are stored in the old unpeppered form.
+    #[serde(default)]
+    pub key_pepper: Option<String>,
     #[serde(default = "default_hls_dir")]
     pub hls_dir: PathBuf,
     /// Seconds since the playlist was last written for a stream to count as live.
@@ -148,6 +153,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["redis", "url"], Leaf::Text),
     (&["redis", "prefix"], Leaf::Text),
     (&["secret_key"], Leaf::Text),
+    (&["key_pepper"], Leaf::Text),
     (&["hls_dir"], Leaf::Text),
     (&["live_indicator_delay"], Leaf::Number),
     (&["video_qualities"], Leaf::List),
@@ -207,6 +213,13 @@ impl Config {
         })?;
         config.validate().map_err(invalid)?;
         Ok(config)
+    }
+
+    /// Makes this configuration's process-wide settings current: the key pepper, which every
+    /// key hash of this process uses. Each entry point (serve, a CLI command, a function's cold
+    /// start) calls it once after loading.
+    pub fn apply(&self) {
+        crate::auth::set_key_pepper(self.key_pepper.as_deref());
     }
 
     fn validate(&self) -> Result<(), String> {

@@ -26,6 +26,7 @@ pub mod import;
 pub mod logging;
 pub mod names;
 pub mod net;
+pub mod post;
 pub mod state;
 pub mod store;
 pub mod text;

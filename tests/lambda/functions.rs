@@ -55,6 +55,34 @@ async fn requests_run_in_the_function_of_their_route() {
     assert!(!site.log().contains(KEY));
 }
 
+/// The catch-all function is no door to the hooks: a `HEAD` (which no route of the HTTP API
+/// has, so it reaches `$default`) with a forged loopback address, behind the browsers' trusted
+/// hop, is answered 404, never with the key check.
+#[tokio::test]
+async fn the_fallback_function_serves_no_publish_hook() {
+    const KEY: &str = "fn-K3y-fallback-test";
+    let site = Site::builder()
+        .proxy_hops(1)
+        .streamer("bob", KEY)
+        .start(Backend::Lambda)
+        .await;
+    let Some(lambda) = site.lambda() else {
+        return;
+    };
+    for path in ["/auth/on_publish", "/auth/on_publish_done"] {
+        let r = site
+            .http
+            .head(site.url(&format!("{path}?name={KEY}&addr=127.0.0.1")))
+            .header("x-forwarded-for", "127.0.0.1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{path}");
+    }
+    assert_eq!(lambda.started_functions(), ["default", "healthz"]);
+    assert!(site.events("").await.is_empty() && site.events("bob").await.is_empty());
+}
+
 /// Runs the function binary with Lambda's variables (pointing nowhere) plus `vars`; an empty
 /// value removes the variable.
 fn run_function(vars: &[(&str, &str)]) -> std::process::Output {

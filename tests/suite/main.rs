@@ -13,5 +13,6 @@ mod import_errors;
 mod migrations;
 mod operator;
 mod pystreaming;
+mod secrets;
 mod state;
 mod store;

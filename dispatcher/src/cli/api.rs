@@ -16,8 +16,9 @@ pub struct ApiArgs {
     /// The streamer's username.
     #[arg(long, alias = "user")]
     pub username: Username,
-    /// The streamer's stream key.
-    #[arg(long)]
+    /// The streamer's stream key (or RSSTREAMING_API_KEY: a key on the command line shows in
+    /// `ps` to every user of the machine).
+    #[arg(long, env = "RSSTREAMING_API_KEY", hide_env_values = true)]
     pub key: StreamKey,
     /// Print the server's JSON answer (one line) instead of text for people.
     #[arg(long, global = true)]

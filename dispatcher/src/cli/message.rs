@@ -6,10 +6,9 @@
 //! whoever is in the chat now and is never replayed to a later first joiner.
 
 use anyhow::Context;
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
+use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::{self, Announcement};
-use rsstreaming_shared::store::{event_kind, NewEvent};
-use rsstreaming_shared::text;
 use std::path::Path;
 
 #[derive(Subcommand, Debug)]
@@ -20,29 +19,12 @@ pub enum MessageAction {
         #[arg(long, visible_alias = "user")]
         username: String,
         /// `normal` (a chat line), `action` (like /me) or `server` (a broadcast line).
-        #[arg(long = "type", value_enum, default_value_t = Kind::Normal)]
-        kind: Kind,
+        #[arg(long = "type", default_value = "normal")]
+        kind: PostKind,
         /// The text to post.
         #[arg(long)]
         message: String,
     },
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum Kind {
-    Normal,
-    Action,
-    Server,
-}
-
-impl Kind {
-    fn as_str(self) -> &'static str {
-        match self {
-            Kind::Normal => "normal",
-            Kind::Action => "action",
-            Kind::Server => "server",
-        }
-    }
 }
 
 pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()> {
@@ -51,16 +33,8 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
         kind,
         message,
     } = action;
-    let message = text::clean_line(&message);
-    if message.is_empty() {
-        anyhow::bail!("--message must not be blank");
-    }
-    if message.chars().count() > text::MAX_MESSAGE_LEN {
-        anyhow::bail!(
-            "--message is longer than {} characters",
-            text::MAX_MESSAGE_LEN
-        );
-    }
+    // The line is checked before anything is opened; emoji are decided once the emotes are read.
+    Post::new(kind, &message, |_| false).map_err(|e| anyhow::anyhow!("--{e}"))?;
     let config = super::load_config(config_path)?;
     let store = super::open_store(config_path).await?;
     let streamer = store
@@ -74,39 +48,24 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
         None => None,
     };
     let emotes = store.emotes().await?;
-    let shown = text::emojify(&message, |a| {
+    let post = Post::new(kind, &message, |a| {
         emotes.iter().any(|e| e.alias.eq_ignore_ascii_case(a))
-    })
-    .into_owned();
-    let event = match kind {
-        Kind::Normal => NewEvent::now(
-            &room,
-            event_kind::MESSAGE,
-            serde_json::json!({"username": streamer.username, "message": shown, "via": "cli"}),
-        ),
-        Kind::Action => NewEvent::now(
-            &room,
-            event_kind::ACTION,
-            serde_json::json!({"username": streamer.username, "message": shown, "via": "cli"}),
-        ),
-        Kind::Server => NewEvent::now(
-            &room,
-            event_kind::BROADCAST,
-            serde_json::json!({"message": shown, "via": "cli"}),
-        ),
-    };
+    })?;
+    let mut event = post.event(&room, &streamer.username);
+    event.meta["via"] = "cli".into();
     store.record_event(event).await?;
+    let text = post.text().to_string();
     match shared {
         Some(shared) => {
             shared
                 .announce(&Announcement::Post {
                     room: room.to_string(),
-                    kind: kind.as_str().to_string(),
-                    message: message.clone(),
+                    kind,
+                    message: text,
                 })
                 .await?
         }
-        None => store.push_outbox(&room, kind.as_str(), &message).await?,
+        None => store.push_outbox(&room, kind.as_str(), &text).await?,
     }
     store.close().await;
     println!("sent to {}'s chat", streamer.username);

@@ -116,7 +116,9 @@ fn print_all(bytes: &[u8]) -> anyhow::Result<()> {
 
 /// Loads the config file (with environment overrides).
 pub fn load_config(path: &Path) -> anyhow::Result<Config> {
-    Ok(Config::load(path)?)
+    let config = Config::load(path)?;
+    config.apply();
+    Ok(config)
 }
 
 /// Connects to the configured database, without touching the schema.

@@ -6,8 +6,9 @@ use super::envelope::Route;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::post::PostKind;
 use rsstreaming_shared::state::Replace;
-use rsstreaming_shared::store::{event_kind, NewEvent};
+use rsstreaming_shared::store::NewEvent;
 use std::sync::Arc;
 
 /// Whether the effects were carried out, or a roster change found the roster changed since
@@ -29,34 +30,19 @@ pub async fn apply(
         match effect {
             Effect::Reply(out) => socket.send(&out),
             Effect::Line { action, text } => {
-                let (out, kind) = if action {
-                    (
-                        Outgoing::ActionReceived {
-                            username: me.username.clone(),
-                            kind: me.kind,
-                            color: me.color.clone(),
-                            message: text.clone(),
-                        },
-                        event_kind::ACTION,
-                    )
+                let kind = if action {
+                    PostKind::Action
                 } else {
-                    (
-                        Outgoing::MessageReceived {
-                            username: me.username.clone(),
-                            kind: me.kind,
-                            color: me.color.clone(),
-                            message: text.clone(),
-                        },
-                        event_kind::MESSAGE,
-                    )
+                    PostKind::Normal
                 };
+                let out = kind.frame(&me.username, me.kind, &me.color, &text);
                 if !gw.publish(room, &Route::default(), &out).await {
                     socket.send(&unavailable());
                     continue;
                 }
                 gw.audit.record(NewEvent::now(
                     room,
-                    kind,
+                    kind.event_kind(),
                     serde_json::json!({"username": me.username, "message": text}),
                 ));
             }

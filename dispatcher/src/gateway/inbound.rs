@@ -5,8 +5,9 @@
 use super::envelope;
 use super::socket::frame;
 use super::Gateway;
-use rsstreaming_shared::chat::{ChatterType, Outgoing, StreamerChange};
+use rsstreaming_shared::chat::{ChatterType, StreamerChange};
 use rsstreaming_shared::names::RoomName;
+use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::{Announcement, Inbound};
 use rsstreaming_shared::text;
 use std::sync::Arc;
@@ -54,7 +55,7 @@ async fn announcement(gw: &Gateway, a: Announcement) {
             room,
             kind,
             message,
-        } => deliver_post(gw, &room, &kind, &message).await,
+        } => deliver_post(gw, &room, kind, &message).await,
         Announcement::EmoteAdded { alias, uri } => {
             if let Some(out) = gw.caches.emote_added(&alias, &uri) {
                 gw.rooms.deliver_all(&frame(&out));
@@ -79,51 +80,41 @@ async fn announcement(gw: &Gateway, a: Announcement) {
 /// A line from the API or the CLI, shown to this instance's chatters of the room as the
 /// streamer: under their chat name and color when they are logged in, else their username.
 /// (It was recorded by whoever posted it.)
-pub async fn deliver_post(gw: &Gateway, room: &str, kind: &str, message: &str) {
+pub async fn deliver_post(gw: &Gateway, room: &str, kind: PostKind, message: &str) {
     let Ok(room) = RoomName::parse(room) else {
         return tracing::warn!("a post for a room that cannot exist");
     };
     let emotes = gw.caches.emotes();
-    let message =
-        text::emojify(message, |a| emotes.contains_key(&a.to_ascii_lowercase())).into_owned();
-    let out = if kind == "server" {
-        Outgoing::server(message)
-    } else {
-        let admin = match gw.state.roster(&room).await {
+    let post = match Post::new(kind, message, |a| {
+        emotes.contains_key(&a.to_ascii_lowercase())
+    }) {
+        Ok(post) => post,
+        Err(e) => return tracing::warn!("a post for {room} refused: {e}"),
+    };
+    let admin = match kind {
+        PostKind::Server => None,
+        _ => match gw.state.roster(&room).await {
             Ok(r) => r.into_iter().find(|m| m.kind == ChatterType::Admin),
             Err(e) => {
                 tracing::warn!("roster of {room}: {e}");
                 None
             }
-        };
-        let (username, color) = match admin {
-            Some(m) => (m.username, m.color),
-            None => {
-                let record = gw.caches.streamer(&gw.ctx.store, &room).await;
-                let name = record.ok().flatten().map(|s| s.username.into());
-                (
-                    name.unwrap_or_else(|| room.to_string()),
-                    text::DEFAULT_COLOR.to_string(),
-                )
-            }
-        };
-        if kind == "action" {
-            Outgoing::ActionReceived {
-                username,
-                kind: ChatterType::Admin,
-                color,
-                message,
-            }
-        } else {
-            Outgoing::MessageReceived {
-                username,
-                kind: ChatterType::Admin,
-                color,
-                message,
-            }
+        },
+    };
+    let (username, color) = match admin {
+        Some(m) => (m.username, m.color),
+        None if kind == PostKind::Server => (String::new(), String::new()),
+        None => {
+            let record = gw.caches.streamer(&gw.ctx.store, &room).await;
+            let name = record.ok().flatten().map(|s| s.username.into());
+            (
+                name.unwrap_or_else(|| room.to_string()),
+                text::DEFAULT_COLOR.to_string(),
+            )
         }
     };
-    gw.rooms.deliver(&room, &frame(&out), None);
+    gw.rooms
+        .deliver(&room, &frame(&post.frame(&username, &color)), None);
 }
 
 /// After a lost link: take newer copies of our chatters' entries, and put back those a

@@ -19,7 +19,10 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             Ok(rows) => {
                 for row in rows {
                     last = last.max(row.id);
-                    deliver_post(&gw, &row.room, &row.kind, &row.message).await;
+                    match row.kind.parse() {
+                        Ok(kind) => deliver_post(&gw, &row.room, kind, &row.message).await,
+                        Err(e) => tracing::warn!("outbox row {}: {e}", row.id),
+                    }
                 }
             }
             Err(e) => tracing::warn!("reading the outbox: {e}"),

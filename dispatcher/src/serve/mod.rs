@@ -51,6 +51,13 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let format = args.log_format.parse().map_err(anyhow::Error::msg)?;
     logging::init(LogStyle::Server { debug: args.debug }, format);
     let config = Config::load(config_path)?;
+    config.apply();
+    if config.key_pepper.is_none() {
+        tracing::warn!(
+            "no key_pepper (RSSTREAMING_KEY_PEPPER): stream keys are stored as plain SHA-256, \
+             which a copy of the database gives up to guessing; set one (see docs/security.md)"
+        );
+    }
     let mut ctx = Ctx::connect(config, Schema::Prepare, args.debug).await?;
     ctx.trusted_proxy = args.nginx_proxy > 0;
     let router = Router::new(rsstreaming_handlers::routes())?;

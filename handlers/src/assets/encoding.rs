@@ -4,6 +4,14 @@
 //! Each encoding is its own representation with its own strong ETag (`"HASH"`, `"HASH.br"`,
 //! `"HASH.gz"`), so a cache never answers a brotli request with a gzip body it validated.
 
+/// One static file's precomputed copies (`None` where compressing did not make it smaller).
+pub struct Compressed {
+    /// The path under `static/`.
+    pub path: &'static str,
+    pub gzip: Option<&'static [u8]>,
+    pub brotli: Option<&'static [u8]>,
+}
+
 include!(concat!(env!("OUT_DIR"), "/compressed.rs"));
 
 /// A content coding the site has precomputed copies in.
@@ -33,10 +41,10 @@ impl Coding {
 
 /// The precomputed copy of `path` in `coding`, if there is one.
 fn copy(path: &str, coding: Coding) -> Option<&'static [u8]> {
-    let (_, gz, br) = COMPRESSED.iter().find(|(p, _, _)| *p == path)?;
+    let file = COMPRESSED.iter().find(|f| f.path == path)?;
     match coding {
-        Coding::Brotli => *br,
-        Coding::Gzip => *gz,
+        Coding::Brotli => file.brotli,
+        Coding::Gzip => file.gzip,
     }
 }
 
@@ -90,7 +98,7 @@ pub fn negotiate(path: &str, accept_encoding: Option<&str>) -> Option<(Coding, &
 pub fn has_copies(path: &str) -> bool {
     COMPRESSED
         .iter()
-        .any(|(p, gz, br)| *p == path && (gz.is_some() || br.is_some()))
+        .any(|f| f.path == path && (f.gzip.is_some() || f.brotli.is_some()))
 }
 
 #[cfg(test)]
@@ -105,11 +113,11 @@ mod tests {
             "{} compressed files",
             COMPRESSED.len()
         );
-        for (path, gz, br) in COMPRESSED {
+        for Compressed { path, gzip, brotli } in COMPRESSED {
             let original = super::super::embedded::static_file(path, false)
                 .unwrap_or_else(|| panic!("{path} is not embedded"))
                 .data;
-            if let Some(gz) = gz {
+            if let Some(gz) = gzip {
                 let mut out = Vec::new();
                 flate2::read::GzDecoder::new(*gz)
                     .read_to_end(&mut out)
@@ -117,7 +125,7 @@ mod tests {
                 assert_eq!(out, original.as_ref(), "{path}.gz");
                 assert!(gz.len() < original.len());
             }
-            if let Some(br) = br {
+            if let Some(br) = brotli {
                 let mut out = Vec::new();
                 brotli::Decompressor::new(*br, 4096)
                     .read_to_end(&mut out)

@@ -1,18 +1,27 @@
 //! Secrets: stream keys (hashed, compared in constant time, never printed), signed viewer
 //! passes and the cookies that carry them, and the cookie-signing secret.
 //!
-//! A stream key is stored only as `SHA-256("rsstreaming-key\0" || key)`. A fast, unsalted hash is
-//! deliberate: nginx-rtmp's on_publish hook sends the key alone, so the store must find the
-//! streamer from the key's hash, and HLS file names (which hold the key in the seed's layout) are
-//! matched the same way. Generated keys carry 192 bits of randomness, so the hash cannot be
-//! brute-forced; operators who pick their own keys are told to make them long.
+//! A stream key is stored as `h1:` + base64url `HMAC-SHA-256(pepper, "rsstreaming-key\0" ||
+//! key)`. The hash must stay deterministic and unsalted — nginx-rtmp's on_publish hook sends
+//! the key alone, so the store finds the streamer by the key's hash, and HLS file names (the key
+//! itself in the seed's layout) are matched the same way — so what makes a stolen database
+//! useless is the **pepper**: `key_pepper` in `config.yaml` or `RSSTREAMING_KEY_PEPPER`, never
+//! written to the database. Without the pepper a thief cannot test a single guess offline.
+//!
+//! Rows written before (or while no pepper is configured) hold the old form, 64 hex digits of
+//! plain `SHA-256("rsstreaming-key\0" || key)`. Both forms are checked; once a pepper is set, an
+//! old row is re-hashed the next time its key is used successfully (the store does it on
+//! on_publish, API and chat logins), so the old form fades out without anyone re-keying.
+//! Changing the pepper invalidates every peppered key (re-key with `streamer key`).
 
 mod key;
+mod pepper;
 mod viewer_pass;
 
 pub use key::StreamKey;
+pub use pepper::set_key_pepper;
 pub use viewer_pass::{
-    may_view, pass_cookie, pass_cookie_name, viewer_pass, viewer_pass_ok, Cookies,
+    may_view, pass_cookie, pass_cookie_name, viewer_pass, viewer_pass_at, viewer_pass_ok, Cookies,
     PASS_MAX_AGE_SECS,
 };
 
@@ -20,17 +29,29 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-/// The stored form of a stream key: lowercase hex SHA-256 with a domain prefix.
+/// The stored form of a stream key: peppered when a pepper is configured, else the old form.
 pub fn hash_key(key: &str) -> String {
+    pepper::peppered_hash(key).unwrap_or_else(|| legacy_hash_key(key))
+}
+
+/// The old stored form: lowercase hex SHA-256 with a domain prefix.
+pub fn legacy_hash_key(key: &str) -> String {
     let mut h = Sha256::new();
     h.update(b"rsstreaming-key\0");
     h.update(key.as_bytes());
     hex::encode(h.finalize())
 }
 
-/// Compares a presented key with a stored hash without leaking timing.
+/// Whether a stored hash is in the form [`hash_key`] writes now (else it is re-hashed on the
+/// next successful use).
+pub fn is_current_hash(stored_hash: &str) -> bool {
+    pepper::is_peppered(stored_hash) == pepper::configured()
+}
+
+/// Compares a presented key with a stored hash (either form) without leaking timing. A
+/// peppered hash never matches while no pepper is configured.
 pub fn key_matches(presented: &str, stored_hash: &str) -> bool {
-    ct_eq(&hash_key(presented), stored_hash)
+    pepper::matches(presented, stored_hash)
 }
 
 /// Constant-time equality of two strings (lengths may leak; contents do not).
@@ -51,7 +72,7 @@ mod tests {
 
     #[test]
     fn key_hash_round_trip() {
-        let h = hash_key("secretkey");
+        let h = legacy_hash_key("secretkey");
         assert_eq!(h.len(), 64);
         assert!(key_matches("secretkey", &h));
         assert!(!key_matches("secretkeY", &h));

@@ -44,22 +44,59 @@ impl Cookies {
     }
 }
 
-/// The viewer-pass token for `room` under its current `password`.
-///
-/// It is an HMAC, so it reveals nothing of the password, and it is bound to both the streamer
-/// and the password: changing the password invalidates every pass handed out before.
+/// The viewer-pass token for `room` under its current `password`, issued now.
 pub fn viewer_pass(secret: &str, room: &RoomName, password: &str) -> String {
+    viewer_pass_at(secret, room, password, now_secs())
+}
+
+/// The token issued at `issued` (unix seconds): `<issued>.<tag>`.
+///
+/// The tag is an HMAC, so it reveals nothing of the password, and it is bound to the streamer,
+/// the password and the issue time: changing the password invalidates every pass handed out
+/// before, and the server refuses a pass older than [`PASS_MAX_AGE_SECS`] whatever the
+/// browser kept (the cookie's own `Max-Age` is only advice to the browser).
+pub fn viewer_pass_at(secret: &str, room: &RoomName, password: &str, issued: u64) -> String {
+    format!("{issued}.{}", tag(secret, room, password, issued))
+}
+
+fn tag(secret: &str, room: &RoomName, password: &str, issued: u64) -> String {
     let mut mac = HmacSha256::new_from_slice(secret.as_bytes()).expect("HMAC takes any key size");
     mac.update(b"viewer-pass\0");
     mac.update(room.as_bytes());
     mac.update(b"\0");
     mac.update(password.as_bytes());
+    mac.update(b"\0");
+    mac.update(issued.to_string().as_bytes());
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
 }
 
-/// Whether `token` is a valid pass for `room` under `password`.
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// Clocks of several instances may differ this much.
+const CLOCK_SKEW_SECS: u64 = 300;
+
+/// Whether `token` is a valid pass for `room` under `password` now: signed for them, issued
+/// less than a day ago.
 pub fn viewer_pass_ok(secret: &str, room: &RoomName, password: &str, token: &str) -> bool {
-    ct_eq(&viewer_pass(secret, room, password), token)
+    pass_ok_at(secret, room, password, token, now_secs())
+}
+
+fn pass_ok_at(secret: &str, room: &RoomName, password: &str, token: &str, now: u64) -> bool {
+    let Some((issued, tag_sent)) = token.split_once('.') else {
+        return false;
+    };
+    let Some(issued) = (issued.len() <= 20 && issued.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| issued.parse::<u64>().ok())
+        .flatten()
+    else {
+        return false;
+    };
+    let fresh = issued <= now + CLOCK_SKEW_SECS && now.saturating_sub(issued) < PASS_MAX_AGE_SECS;
+    fresh && ct_eq(&tag(secret, room, password, issued), tag_sent)
 }
 
 /// The cookie that carries a viewer's pass for one room.
@@ -105,6 +142,40 @@ mod tests {
         assert!(!viewer_pass_ok("s", &room("alice"), "pw", &t));
         assert!(!viewer_pass_ok("other", &room("bob"), "pw", &t));
         assert!(!t.contains("pw"));
+    }
+
+    #[test]
+    fn a_pass_expires_a_day_after_it_was_issued() {
+        let bob = room("bob");
+        let t = viewer_pass_at("s", &bob, "pw", 1_000_000);
+        assert!(pass_ok_at(
+            "s",
+            &bob,
+            "pw",
+            &t,
+            1_000_000 + PASS_MAX_AGE_SECS - 1
+        ));
+        assert!(!pass_ok_at(
+            "s",
+            &bob,
+            "pw",
+            &t,
+            1_000_000 + PASS_MAX_AGE_SECS
+        ));
+        assert!(!pass_ok_at(
+            "s",
+            &bob,
+            "pw",
+            &t,
+            1_000_000 - CLOCK_SKEW_SECS - 1
+        ));
+        // The issue time is signed: moving it forward breaks the tag.
+        let (_, tag) = t.split_once('.').unwrap();
+        let moved = format!("{}.{tag}", 1_000_000 + 1);
+        assert!(!pass_ok_at("s", &bob, "pw", &moved, 1_000_001));
+        for bad in ["", ".", "x.y", "-1.abc", "99999999999999999999999.a"] {
+            assert!(!pass_ok_at("s", &bob, "pw", bad, 1_000_000), "{bad}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Finding a stream's files in `hls_dir` and resolving names safely inside it.
 
 use super::quality::{quality_stem, split_quality, Quality};
-use crate::auth::hash_key;
+use crate::auth::{hash_key, legacy_hash_key};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::io;
@@ -50,7 +50,13 @@ pub(super) fn scan(dir: &Path, qualities: &[Quality]) -> io::Result<Listing> {
         if base.is_empty() || !seen.insert(base.to_string()) {
             continue;
         }
-        listing.by_hash.insert(hash_key(base), base.to_string());
+        // A streamer's row holds either hash form until its key is next used (see `auth`).
+        let old = legacy_hash_key(base);
+        let current = hash_key(base);
+        if current != old {
+            listing.by_hash.insert(current, base.to_string());
+        }
+        listing.by_hash.insert(old, base.to_string());
     }
     Ok(listing)
 }

@@ -22,6 +22,7 @@ pub use memory::MemoryState;
 pub use redis::RedisState;
 
 use crate::chat::Member;
+use crate::post::PostKind;
 use crate::Config;
 use async_trait::async_trait;
 use bytes::Bytes;
@@ -47,10 +48,10 @@ pub type StateResult<T> = Result<T, StateError>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "what", rename_all = "snake_case")]
 pub enum Announcement {
-    /// A line on the streamer's behalf; `kind` is `normal`, `action` or `server`.
+    /// A line on the streamer's behalf: the text of a [`crate::post::Post`] of that kind.
     Post {
         room: String,
-        kind: String,
+        kind: PostKind,
         message: String,
     },
     EmoteAdded {

@@ -1,7 +1,7 @@
 //! Streamer accounts.
 
 use super::{is_unique_violation, now_ms, opt_text, text, Store, StoreError, StoreResult};
-use crate::auth::StreamKey;
+use crate::auth::{self, StreamKey};
 use crate::names::{valid_username, RoomName, Username};
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
@@ -83,6 +83,9 @@ impl Streamer {
 
 const COLUMNS: &str = "id, username, key_hash, description, streampass, chat";
 
+/// A hash no key produces, compared against when the username is unknown.
+const NO_KEY_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
 impl Store {
     /// Adds a streamer. Names are unique in any letter case, and so are keys.
     pub async fn add_streamer(
@@ -142,12 +145,25 @@ impl Store {
         row.as_ref().map(Streamer::from_row).transpose()
     }
 
-    /// Finds the streamer owning a stream key (nginx-rtmp's on_publish sends the key alone).
+    /// Finds the streamer owning a stream key (nginx-rtmp's on_publish sends the key alone). A
+    /// row still holding the old hash form is found too, and re-hashed (see [`crate::auth`]).
     pub async fn streamer_by_key(
         &self,
         key: impl Into<StreamKey>,
     ) -> StoreResult<Option<Streamer>> {
-        self.streamer_by_key_hash(&key.into().hash()).await
+        let key = key.into();
+        let current = key.hash();
+        if let Some(s) = self.streamer_by_key_hash(&current).await? {
+            return Ok(Some(s));
+        }
+        let old = auth::legacy_hash_key(key.expose());
+        if old == current {
+            return Ok(None);
+        }
+        match self.streamer_by_key_hash(&old).await? {
+            Some(s) => Ok(Some(self.upgrade_key_hash(s, &key).await?)),
+            None => Ok(None),
+        }
     }
 
     /// Finds the streamer whose key hashes to `key_hash`.
@@ -161,17 +177,44 @@ impl Store {
         row.as_ref().map(Streamer::from_row).transpose()
     }
 
-    /// The streamer `username` if `key` is its stream key (constant-time comparison).
+    /// The streamer `username` if `key` is its stream key (constant-time comparison; an
+    /// unknown name takes the time of a wrong key). A right key held in the old hash form is
+    /// re-hashed.
     pub async fn authenticate(
         &self,
         username: &str,
         key: impl Into<StreamKey>,
     ) -> StoreResult<Option<Streamer>> {
         let key = key.into();
-        Ok(self
-            .streamer(username)
-            .await?
-            .filter(|s| s.key_matches(&key)))
+        let found = self.streamer(username).await?;
+        let hash = found.as_ref().map_or(NO_KEY_HASH, |s| s.key_hash.as_str());
+        let matches = key.matches(hash);
+        match found {
+            Some(s) if matches => Ok(Some(self.upgrade_key_hash(s, &key).await?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// After `key` was used successfully for `s`: a row in the old hash form gets the current
+    /// (peppered) one, unless it changed meanwhile.
+    pub async fn upgrade_key_hash(
+        &self,
+        mut s: Streamer,
+        key: &StreamKey,
+    ) -> StoreResult<Streamer> {
+        if auth::is_current_hash(&s.key_hash) {
+            return Ok(s);
+        }
+        let new = key.hash();
+        sqlx::query("UPDATE streamers SET key_hash = ? WHERE id = ? AND key_hash = ?")
+            .bind(&new)
+            .bind(s.id)
+            .bind(&s.key_hash)
+            .execute(&self.pool)
+            .await?;
+        tracing::info!(streamer = %s.username, "stream key re-hashed with the pepper");
+        s.key_hash = new;
+        Ok(s)
     }
 
     /// Every streamer, ordered by name.

@@ -279,3 +279,31 @@ pub async fn the_api_client_drives_a_running_server(backend: Backend) {
         }
     }
 }
+
+/// A posted line goes the one post path: control characters out, emoji shortcodes in, custom
+/// emotes kept — what is recorded, answered and shown in the chat is the same text.
+pub async fn posted_lines_are_cleaned_and_emojified(backend: Backend) {
+    let site = site()
+        .streamer("Bob", KEY)
+        .emote("kappa", "/static/kappa.png")
+        .start(backend)
+        .await;
+    let api = site.api("bob", KEY);
+    let (mut viewer, _) = rsstreaming_testkit::Chat::login(site.base(), "bob", "viewer").await;
+    let r = api.say(None, " hi\u{7}\u{1b} :smile: :kappa: ").await;
+    assert_eq!(r.status(), 200);
+    let line: Value = r.json().await.unwrap();
+    assert_eq!(line["message"], "hi 😄 :kappa:");
+    viewer
+        .expect_line("message received", "hi 😄 :kappa:")
+        .await;
+    let recorded = api
+        .get_messages("")
+        .await
+        .json::<Vec<Value>>()
+        .await
+        .unwrap();
+    assert_eq!(recorded[0]["message"], "hi 😄 :kappa:");
+    let e = error_of(api.say(Some("action"), "\u{7}\u{7}").await, 400).await;
+    assert_eq!(e, "message must not be blank");
+}

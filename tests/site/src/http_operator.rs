@@ -116,6 +116,9 @@ async fn static_file(
     r.send().await.unwrap()
 }
 
+/// Decodes a compressed body.
+type Decode = fn(&[u8]) -> Vec<u8>;
+
 pub async fn static_files_are_sent_compressed_by_accept_encoding(backend: Backend) {
     let site = site().start(backend).await;
     let path = "site.css";
@@ -136,7 +139,7 @@ pub async fn static_files_are_sent_compressed_by_accept_encoding(backend: Backen
         .to_string();
     assert_eq!(plain.bytes().await.unwrap().as_ref(), original.as_slice());
 
-    let decoders: [(&str, &str, fn(&[u8]) -> Vec<u8>); 2] = [
+    let decoders: [(&str, &str, Decode); 2] = [
         ("gzip, deflate, br", "br", |b| {
             let mut out = Vec::new();
             brotli::Decompressor::new(b, 4096)

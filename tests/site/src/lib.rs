@@ -59,6 +59,7 @@ macro_rules! site_tests {
                 authentication_is_required_and_checked,
                 failed_logins_are_throttled,
                 messages_post_and_read,
+                posted_lines_are_cleaned_and_emojified,
                 the_api_client_drives_a_running_server,
             ],
             http_guard: [
