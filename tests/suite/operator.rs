@@ -122,15 +122,17 @@ fn completions_and_the_man_page_describe_every_command() {
     assert!(!man.contains("commit"), "{man}");
 }
 
+/// The key of the API client's streamer.
+const API_KEY: &str = "operator-json-K3y";
+
 #[tokio::test]
 async fn the_api_client_prints_the_servers_json_with_json() {
-    let key = "operator-json-K3y";
     let site = Site::builder()
-        .streamer("bob", key)
+        .streamer("bob", API_KEY)
         .start(Backend::Serve)
         .await;
     let api = |args: &[&str]| {
-        let mut all = vec!["api", site.base(), "--username", "bob", "--key", key];
+        let mut all = vec!["api", site.base(), "--username", "bob", "--key", API_KEY];
         all.extend_from_slice(args);
         let o = rsstreaming().args(&all).output().unwrap();
         assert!(o.status.success(), "{args:?}");
