@@ -13,7 +13,9 @@
 //! - [`store`]: the database (MySQL/MariaDB or SQLite through sqlx) and its migrations;
 //! - [`state`]: state shared between processes (in-process or Redis);
 //! - [`budget`]: guess budgets, the one limit on trying secrets;
-//! - [`chat`], [`text`], [`drawing`]: the chat rules as pure functions, text handling, drawings;
+//! - [`chat`]: the chat's frames, its one command table and its rules as pure functions;
+//! - [`post`]: the one way a line is posted for a streamer (API, CLI, the gateway's delivery);
+//! - [`text`], [`drawing`]: text handling (names, colors, emoji), drawings;
 //! - [`logging`]: the one tracing setup.
 
 pub mod auth;

@@ -6,6 +6,7 @@ use super::envelope::Route;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
 use rsstreaming_shared::state::Replace;
 use rsstreaming_shared::store::NewEvent;
@@ -64,7 +65,7 @@ pub async fn apply(
 }
 
 /// After a roster change was made: update local copies, tell the room and the chatter.
-async fn changed(gw: &Gateway, socket: &Socket, room: &str, by: &str, change: Change) {
+async fn changed(gw: &Gateway, socket: &Socket, room: &RoomName, by: &str, change: Change) {
     if let Some(local) = gw.rooms.socket(&change.after.socket) {
         local.update_member(&change.after);
     }

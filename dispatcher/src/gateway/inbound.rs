@@ -16,7 +16,10 @@ use tokio::sync::mpsc;
 pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
     while let Some(inbound) = rx.recv().await {
         match inbound {
-            Inbound::Room { room, payload } => room_payload(&gw, &room, payload),
+            Inbound::Room { room, payload } => match RoomName::parse(&room) {
+                Ok(room) => room_payload(&gw, &room, payload),
+                Err(_) => tracing::warn!("ignoring a payload on a room that cannot exist"),
+            },
             Inbound::Announcement(a) => announcement(&gw, a).await,
             Inbound::Resynced => {
                 tokio::spawn(resync(gw.clone()));
@@ -27,7 +30,7 @@ pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
 
 /// A room frame: the roster entry it carries goes to the socket holding it, and the frame to
 /// the sockets it is routed to.
-fn room_payload(gw: &Gateway, room: &str, payload: bytes::Bytes) {
+fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
     let Some((route, msg)) = envelope::open(payload) else {
         tracing::warn!("ignoring a malformed payload on room {room}");
         return;
@@ -40,7 +43,7 @@ fn room_payload(gw: &Gateway, room: &str, payload: bytes::Bytes) {
     match &route.only {
         Some(id) => {
             if let Some(s) = gw.rooms.socket(id) {
-                if s.login().is_some_and(|l| l.room == room) {
+                if s.login().is_some_and(|l| &l.room == room) {
                     s.push(msg);
                 }
             }
@@ -69,9 +72,10 @@ async fn announcement(gw: &Gateway, a: Announcement) {
         Announcement::PasswordChanged { room, active } => {
             // The broadcast names the change, never the password, so none is needed here.
             let change = StreamerChange::Password(active.then(String::new));
-            if let Some(out) = change.broadcast(&room) {
-                gw.rooms
-                    .deliver(&room.to_ascii_lowercase(), &frame(&out), None);
+            match (change.broadcast(&room), RoomName::parse(&room)) {
+                (Some(out), Ok(room)) => gw.rooms.deliver(&room, &frame(&out), None),
+                (_, Err(_)) => tracing::warn!("a password change of a room that cannot exist"),
+                (None, Ok(_)) => {}
             }
         }
     }

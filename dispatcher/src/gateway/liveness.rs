@@ -2,6 +2,7 @@
 //! lifetime) and removing the chatters of instances that stopped, so they leave within ~20 s.
 
 use super::Gateway;
+use rsstreaming_shared::names::RoomName;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,7 +25,10 @@ pub async fn run(gw: Arc<Gateway>, every: Duration) {
                         username = m.username,
                         "removed a chatter of a stopped instance"
                     );
-                    gw.announce_leave(&room, &m).await;
+                    match RoomName::parse(&room) {
+                        Ok(room) => gw.announce_leave(&room, &m).await,
+                        Err(_) => tracing::warn!("a roster of a room that cannot exist: {room}"),
+                    }
                 }
             }
             Err(e) => tracing::warn!("sweep: {e}"),

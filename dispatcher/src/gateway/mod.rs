@@ -39,6 +39,7 @@ use presence::Presence;
 use rooms::Rooms;
 use rsstreaming_handlers::Ctx;
 use rsstreaming_shared::chat::{Member, Outgoing};
+use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::ChatState;
 use rsstreaming_shared::store::{event_kind, NewEvent};
 use socket::Socket;
@@ -58,7 +59,7 @@ pub struct Gateway {
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
     caches: Caches,
-    followed: tokio::sync::Mutex<HashSet<String>>,
+    followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
     tasks: Mutex<Vec<JoinHandle<()>>>,
@@ -160,17 +161,17 @@ impl Gateway {
     }
 
     /// Subscribes this instance to a room's channel (once; rooms are streamers, so few).
-    async fn follow(&self, room: &str) -> anyhow::Result<()> {
+    async fn follow(&self, room: &RoomName) -> anyhow::Result<()> {
         let mut followed = self.followed.lock().await;
         if !followed.contains(room) {
             self.state.follow(room).await?;
-            followed.insert(room.to_string());
+            followed.insert(room.clone());
         }
         Ok(())
     }
 
     /// Publishes a frame to a room on every instance; false when the shared state is down.
-    async fn publish(&self, room: &str, route: &Route, out: &Outgoing) -> bool {
+    async fn publish(&self, room: &RoomName, route: &Route, out: &Outgoing) -> bool {
         match self.state.publish(room, envelope::seal(route, out)).await {
             Ok(()) => true,
             Err(e) => {
@@ -181,7 +182,7 @@ impl Gateway {
     }
 
     /// Tells a room that a chatter left, and records it.
-    async fn announce_leave(&self, room: &str, m: &Member) {
+    async fn announce_leave(&self, room: &RoomName, m: &Member) {
         self.publish(room, &Route::default(), &Outgoing::Disconnected(m.user()))
             .await;
         self.audit.record(NewEvent::now(

@@ -3,6 +3,7 @@
 
 use super::socket::Socket;
 use super::Gateway;
+use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::ChatState;
 use rsstreaming_shared::store::{event_kind, NewEvent};
 use std::collections::HashMap;
@@ -24,9 +25,9 @@ pub struct Presence {
 
 impl Presence {
     /// Counts the socket as a viewer of `room` (and no longer of the room it watched before).
-    pub fn touch(&self, socket: &Socket, room: &str) {
+    pub fn touch(&self, socket: &Socket, room: &RoomName) {
         let mut current = lock(&socket.presence);
-        if current.as_deref() != Some(room) {
+        if current.as_deref() != Some(room.as_str()) {
             if let Some(old) = current.replace(room.to_string()) {
                 lock(&self.moved).push((old, socket.id.clone()));
             }

@@ -4,6 +4,7 @@
 //! bytes; each socket's queue is bounded (see [`Socket::push`]).
 
 use super::socket::Socket;
+use rsstreaming_shared::names::RoomName;
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 use tokio_tungstenite::tungstenite::Message;
@@ -15,7 +16,7 @@ type Sockets = HashMap<Arc<str>, Arc<Socket>>;
 #[derive(Default)]
 pub struct Rooms {
     sockets: RwLock<Sockets>,
-    rooms: RwLock<HashMap<String, Sockets>>,
+    rooms: RwLock<HashMap<RoomName, Sockets>>,
 }
 
 impl Rooms {
@@ -39,14 +40,14 @@ impl Rooms {
         read(&self.sockets).get(id).cloned()
     }
 
-    pub fn join(&self, room: &str, s: &Arc<Socket>) {
+    pub fn join(&self, room: &RoomName, s: &Arc<Socket>) {
         write(&self.rooms)
-            .entry(room.to_string())
+            .entry(room.clone())
             .or_default()
             .insert(s.id.clone(), s.clone());
     }
 
-    pub fn leave(&self, room: &str, id: &str) {
+    pub fn leave(&self, room: &RoomName, id: &str) {
         let mut rooms = write(&self.rooms);
         if let Some(r) = rooms.get_mut(room) {
             r.remove(id);
@@ -65,7 +66,7 @@ impl Rooms {
     }
 
     /// Queues `msg` on every logged-in socket of `room` (but `except`).
-    pub fn deliver(&self, room: &str, msg: &Message, except: Option<&str>) {
+    pub fn deliver(&self, room: &RoomName, msg: &Message, except: Option<&str>) {
         let rooms = read(&self.rooms);
         if let Some(r) = rooms.get(room) {
             for s in r.values() {
@@ -103,11 +104,12 @@ mod tests {
         let (slow, _rx_kept_unread) = Socket::new("i.1".into());
         let (fast, mut rx) = Socket::new("i.2".into());
         let local = Rooms::default();
-        local.join("r", &slow);
-        local.join("r", &fast);
+        let room = RoomName::parse("room").unwrap();
+        local.join(&room, &slow);
+        local.join(&room, &fast);
         let msg = frame(&Outgoing::server("x"));
         for _ in 0..QUEUE + 1 {
-            local.deliver("r", &msg, None);
+            local.deliver(&room, &msg, None);
             while rx.try_recv().is_ok() {}
         }
         assert!(slow.is_closing());

@@ -1,85 +1,12 @@
-//! Every command and permission rule, one by one.
+//! Every command and permission rule, one by one, on a small world.
 
-use crate::chat::input::{parse, unrecognized};
-use crate::chat::{decide, Change, ChatterType, Effect, Member, Outgoing, Room, StreamerChange};
+mod world;
+
+use crate::chat::input::unrecognized;
+use crate::chat::{ChatterType, Effect, Outgoing, StreamerChange};
 use crate::chat::{BLANK, MUTED, NAME_TAKEN};
 use crate::store::{event_kind, ChatSetting, Streamer};
-
-const THEMES: [&str; 3] = ["default", "dark", "light"];
-
-struct World {
-    roster: Vec<Member>,
-    themes: Vec<String>,
-    settings: Option<Streamer>,
-}
-
-fn member(n: u32, name: &str, kind: ChatterType) -> Member {
-    Member::new(&format!("i1.{n}"), name, kind, "#112233")
-}
-
-fn world() -> World {
-    World {
-        roster: vec![
-            member(1, "Streamer", ChatterType::Admin),
-            member(2, "Mod", ChatterType::Moderator),
-            member(3, "Mod2", ChatterType::Moderator),
-            member(4, "bob", ChatterType::Normal),
-            member(5, "Bob Smith", ChatterType::Normal),
-            Member {
-                muted: true,
-                ..member(6, "quiet", ChatterType::Normal)
-            },
-        ],
-        themes: THEMES.iter().map(|s| s.to_string()).collect(),
-        settings: None,
-    }
-}
-
-impl World {
-    fn who(&self, name: &str) -> Member {
-        self.roster
-            .iter()
-            .find(|m| m.username == name)
-            .unwrap()
-            .clone()
-    }
-
-    fn run(&self, sender: &str, text: &str) -> Vec<Effect> {
-        let emote = |a: &str| a == "kappa";
-        let room = Room {
-            streamer: "Streamer",
-            themes: &self.themes,
-            is_custom_emote: &emote,
-            roster: &self.roster,
-            settings: self.settings.as_ref(),
-        };
-        decide(&room, &self.who(sender), &parse(text))
-    }
-}
-
-fn server_lines(effects: &[Effect]) -> Vec<String> {
-    effects
-        .iter()
-        .filter_map(|e| match e {
-            Effect::Reply(Outgoing::Server { msg }) => Some(msg.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn only_reply(effects: Vec<Effect>) -> String {
-    assert_eq!(effects.len(), 1, "{effects:?}");
-    server_lines(&effects)
-        .pop()
-        .unwrap_or_else(|| panic!("not a server line: {effects:?}"))
-}
-
-fn change(effects: Vec<Effect>) -> Change {
-    match effects.as_slice() {
-        [Effect::Change(c)] => c.clone(),
-        other => panic!("expected one change, got {other:?}"),
-    }
-}
+use world::*;
 
 #[test]
 fn plain_lines_are_emojified_and_muted_users_are_refused() {
@@ -91,36 +18,9 @@ fn plain_lines_are_emojified_and_muted_users_are_refused() {
             text: "hi 😄 :kappa:".into()
         }]
     );
-    assert_eq!(only_reply(w.run("quiet", "hi")), MUTED);
-    assert_eq!(only_reply(w.run("quiet", "/me waves")), MUTED);
-    assert_eq!(only_reply(w.run("quiet", "/say hi")), MUTED);
-    assert_eq!(only_reply(w.run("quiet", "/color red")), MUTED);
-    assert_eq!(only_reply(w.run("quiet", "/name loud")), MUTED);
-}
-
-#[test]
-fn actions_and_say() {
-    let w = world();
-    for cmd in ["/me waves", "/action waves", "/describe waves"] {
-        assert_eq!(
-            w.run("bob", cmd),
-            vec![Effect::Line {
-                action: true,
-                text: "waves".into()
-            }]
-        );
+    for input in ["hi", "/me waves", "/say hi", "/color red", "/name loud"] {
+        assert_eq!(only_reply(w.run("quiet", input)), MUTED, "{input}");
     }
-    assert_eq!(
-        w.run("bob", "/say /not a command"),
-        vec![Effect::Line {
-            action: false,
-            text: "/not a command".into()
-        }]
-    );
-    assert_eq!(
-        w.run("bob", "/me"),
-        vec![Effect::Reply(Outgoing::warning(BLANK))]
-    );
 }
 
 #[test]
@@ -170,7 +70,7 @@ fn commands_above_rank_answer_like_unknown_ones() {
         only_reply(w.run("bob", "/frobnicate")),
         "Unrecognized command '/frobnicate', use '/help' for info."
     );
-    for (who, cmd, name) in [
+    let above_rank = [
         ("bob", "/mute quiet", "/mute"),
         ("bob", "/unmute quiet", "/unmute"),
         ("bob", "/rename Mod x", "/rename"),
@@ -181,7 +81,8 @@ fn commands_above_rank_answer_like_unknown_ones() {
         ("Mod", "/password x", "/password"),
         ("Mod", "/chat hidden", "/chat"),
         ("Mod", "/settings", "/settings"),
-    ] {
+    ];
+    for (who, cmd, name) in above_rank {
         assert_eq!(
             only_reply(w.run(who, cmd)),
             unrecognized(name),
@@ -192,13 +93,33 @@ fn commands_above_rank_answer_like_unknown_ones() {
         themes: vec!["default".into()],
         ..world()
     };
+    for (input, name) in [("/themes", "/themes"), ("/theme dark", "/theme")] {
+        assert_eq!(only_reply(one_theme.run("bob", input)), unrecognized(name));
+    }
+}
+
+#[test]
+fn actions_and_say() {
+    let w = world();
+    for cmd in ["/me waves", "/action waves", "/describe waves"] {
+        assert_eq!(
+            w.run("bob", cmd),
+            vec![Effect::Line {
+                action: true,
+                text: "waves".into()
+            }]
+        );
+    }
     assert_eq!(
-        only_reply(one_theme.run("bob", "/themes")),
-        unrecognized("/themes")
+        w.run("bob", "/say /not a command"),
+        vec![Effect::Line {
+            action: false,
+            text: "/not a command".into()
+        }]
     );
     assert_eq!(
-        only_reply(one_theme.run("bob", "/theme dark")),
-        unrecognized("/theme")
+        w.run("bob", "/me"),
+        vec![Effect::Reply(Outgoing::warning(BLANK))]
     );
 }
 
@@ -244,15 +165,24 @@ fn renaming_oneself() {
         matches!(c.broadcasts().as_slice(), [Outgoing::Rename { oldname, newname, .. }] if oldname == "bob" && newname == "Robert")
     );
     assert_eq!(change(w.run("bob", "/name BOB")).after.username, "BOB");
-    assert_eq!(only_reply(w.run("bob", "/name mod")), NAME_TAKEN);
-    assert_eq!(only_reply(w.run("bob", "/name streamer")), NAME_TAKEN);
-    assert_eq!(
-        only_reply(w.run("bob", "/name")),
-        "Invalid name specified, try a different name."
-    );
-    assert_eq!(
-        only_reply(w.run("bob", &format!("/name {}", "x".repeat(21)))),
-        "Too long of a name specified, try a different name."
+    let too_long = format!("/name {}", "x".repeat(21));
+    replies_are(
+        &w,
+        &[
+            ("bob", "/name mod", NAME_TAKEN),
+            ("bob", "/name streamer", NAME_TAKEN),
+            (
+                "bob",
+                "/name",
+                "Invalid name specified, try a different name.",
+            ),
+            (
+                "bob",
+                &too_long,
+                "Too long of a name specified, try a different name.",
+            ),
+            ("bob", "/name bob", "That is already your name."),
+        ],
     );
     assert_eq!(
         change(w.run("bob", &format!("/name {}:kappa:", "x".repeat(19))))
@@ -260,10 +190,6 @@ fn renaming_oneself() {
             .username
             .len(),
         26
-    );
-    assert_eq!(
-        only_reply(w.run("bob", "/name bob")),
-        "That is already your name."
     );
     // The streamer may take their own name back.
     let mut w2 = world();
@@ -303,87 +229,61 @@ fn muting_rules() {
     assert!(c.broadcasts().is_empty());
     assert_eq!(c.audit("streamer", "Mod")[0].kind, event_kind::MUTE);
     // Admins can't be muted; moderators can't act on moderators; admins can.
-    assert_eq!(
-        only_reply(w.run("Mod", "/mute streamer")),
-        "User 'Streamer' cannot be muted."
-    );
-    assert_eq!(
-        only_reply(w.run("Streamer", "/mute streamer")),
-        "User 'Streamer' cannot be muted."
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/mute mod2")),
-        "User 'Mod2' cannot be muted."
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/mute mod")),
-        "User 'Mod' cannot be muted."
+    replies_are(
+        &w,
+        &[
+            ("Mod", "/mute streamer", "User 'Streamer' cannot be muted."),
+            (
+                "Streamer",
+                "/mute streamer",
+                "User 'Streamer' cannot be muted.",
+            ),
+            ("Mod", "/mute mod2", "User 'Mod2' cannot be muted."),
+            ("Mod", "/mute mod", "User 'Mod' cannot be muted."),
+            ("Mod", "/mute quiet", "User 'quiet' is already muted."),
+            ("Mod", "/mute nobody", "Unrecognized user 'nobody'"),
+            ("Mod", "/mute", "Usage: /mute <user>"),
+            ("Mod", "/unmute bob", "User 'bob' is not muted."),
+            ("Mod", "/unmute mod2", "User 'Mod2' cannot be unmuted."),
+        ],
     );
     assert!(change(w.run("Streamer", "/mute mod2")).after.muted);
-    assert_eq!(
-        only_reply(w.run("Mod", "/mute quiet")),
-        "User 'quiet' is already muted."
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/mute nobody")),
-        "Unrecognized user 'nobody'"
-    );
-    assert_eq!(only_reply(w.run("Mod", "/mute")), "Usage: /mute <user>");
     let c = change(w.run("Mod", "/unquiet quiet"));
     assert!(!c.after.muted);
     assert_eq!(c.notify.as_deref(), Some("You have been unmuted."));
     assert_eq!(c.audit("streamer", "Mod")[0].kind, event_kind::UNMUTE);
-    assert_eq!(
-        only_reply(w.run("Mod", "/unmute bob")),
-        "User 'bob' is not muted."
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/unmute mod2")),
-        "User 'Mod2' cannot be unmuted."
-    );
 }
 
 #[test]
 fn renaming_others() {
     let w = world();
     let c = change(w.run("Mod", "/rename bob smith Bobby"));
-    assert_eq!(
-        (c.before.username.as_str(), c.after.username.as_str()),
-        ("Bob Smith", "Bobby")
-    );
+    assert_eq!(names(&c), ("Bob Smith", "Bobby"));
     let c = change(w.run("Mod", "/rename bob Robert Jr"));
-    assert_eq!(
-        (c.before.username.as_str(), c.after.username.as_str()),
-        ("bob", "Robert Jr")
-    );
+    assert_eq!(names(&c), ("bob", "Robert Jr"));
     assert_eq!(c.audit("streamer", "Mod")[0].kind, event_kind::RENAME);
-    assert_eq!(
-        only_reply(w.run("Mod", "/rename streamer x")),
-        "User 'Streamer' cannot be renamed."
+    replies_are(
+        &w,
+        &[
+            (
+                "Mod",
+                "/rename streamer x",
+                "User 'Streamer' cannot be renamed.",
+            ),
+            ("Mod", "/rename mod2 x", "User 'Mod2' cannot be renamed."),
+            (
+                "Mod",
+                "/rename bob",
+                "Unspecified new username for user 'bob'",
+            ),
+            ("Mod", "/rename nobody x", "Unrecognized user 'nobody x'"),
+            ("Mod", "/rename bob quiet", NAME_TAKEN),
+            ("Mod", "/rename bob Streamer", NAME_TAKEN),
+        ],
     );
-    assert_eq!(
-        only_reply(w.run("Mod", "/rename mod2 x")),
-        "User 'Mod2' cannot be renamed."
-    );
-    assert_eq!(
-        change(w.run("Streamer", "/rename mod2 x")).after.username,
-        "x"
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/rename bob")),
-        "Unspecified new username for user 'bob'"
-    );
-    assert_eq!(
-        only_reply(w.run("Mod", "/rename nobody x")),
-        "Unrecognized user 'nobody x'"
-    );
-    assert_eq!(only_reply(w.run("Mod", "/rename bob quiet")), NAME_TAKEN);
-    assert_eq!(only_reply(w.run("Mod", "/rename bob Streamer")), NAME_TAKEN);
+    assert_eq!(names(&change(w.run("Streamer", "/rename mod2 x"))).1, "x");
     // Even a muted chatter can be renamed by staff.
-    assert_eq!(
-        change(w.run("Mod", "/rename quiet nice")).after.username,
-        "nice"
-    );
+    assert_eq!(names(&change(w.run("Mod", "/rename quiet nice"))).1, "nice");
 }
 
 #[test]
@@ -403,14 +303,6 @@ fn moderator_rules() {
         }]
     ));
     assert_eq!(c.audit("streamer", "Streamer")[0].kind, event_kind::MOD);
-    assert_eq!(
-        only_reply(w.run("Streamer", "/mod mod")),
-        "User 'Mod' is already a moderator."
-    );
-    assert_eq!(
-        only_reply(w.run("Streamer", "/mod streamer")),
-        "User 'Streamer' cannot be promoted to moderator."
-    );
     let c = change(w.run("Streamer", "/unmod mod"));
     assert_eq!(c.after.kind, ChatterType::Normal);
     assert_eq!(
@@ -418,13 +310,18 @@ fn moderator_rules() {
         Some("You have been demoted from moderator.")
     );
     assert_eq!(c.audit("streamer", "Streamer")[0].kind, event_kind::DEMOD);
-    assert_eq!(
-        only_reply(w.run("Streamer", "/demod bob")),
-        "User 'bob' is not a moderator."
-    );
-    assert_eq!(
-        only_reply(w.run("Streamer", "/demod nobody")),
-        "Unrecognized user 'nobody'"
+    replies_are(
+        &w,
+        &[
+            ("Streamer", "/mod mod", "User 'Mod' is already a moderator."),
+            (
+                "Streamer",
+                "/mod streamer",
+                "User 'Streamer' cannot be promoted to moderator.",
+            ),
+            ("Streamer", "/demod bob", "User 'bob' is not a moderator."),
+            ("Streamer", "/demod nobody", "Unrecognized user 'nobody'"),
+        ],
     );
 }
 
