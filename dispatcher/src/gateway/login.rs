@@ -112,7 +112,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         return;
     };
     let room = record.room();
-    let wants_admin = text::name_key(username) == room.as_str();
+    let wants_admin = text::name_key(username) == text::name_key(&room);
     // A protected stream's chat is as protected as its video: a viewer needs the pass the
     // password page hands out; the streamer proves more with the key below.
     let password = record.streampass.as_deref();

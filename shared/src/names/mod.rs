@@ -1,11 +1,13 @@
 //! Names that identify things on the site (SPEC §1, §3): a streamer's [`Username`], the
-//! [`RoomName`] its page, chat and events live under, and emote aliases.
+//! [`RoomName`] its page, chat and events live under, emote aliases, and the rules of chat
+//! names ([`chat`]: size, invisible characters, confusable identity).
 //!
 //! A name is validated once, where text enters (a URL segment, a CLI argument, a store row), and
 //! travels as its type afterwards; a room is the lowercased username by construction, so no
 //! caller lowercases by hand. Both read as `&str` (they deref to it) so APIs that only read text
 //! take them without conversion.
 
+pub mod chat;
 mod room;
 mod username;
 

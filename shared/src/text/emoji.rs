@@ -56,6 +56,30 @@ fn is_shortcode(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'+' | b'-'))
 }
 
+/// The bytes of a text besides its emotes: every `:shortcode:` of a standard emoji and every
+/// custom `:alias:` is left out (each is one displayed character, and bounded by the alias
+/// rules); the rest counts as written.
+pub fn emote_free_len(text: &str, is_custom_emote: impl Fn(&str) -> bool) -> usize {
+    let mut count = 0;
+    let mut rest = text;
+    while let Some(start) = rest.find(':') {
+        count += start;
+        let after = &rest[start + 1..];
+        match after.find(':') {
+            Some(end) if is_emote(&after[..end], &is_custom_emote) => rest = &after[end + 1..],
+            _ => {
+                count += 1;
+                rest = after;
+            }
+        }
+    }
+    count + rest.len()
+}
+
+fn is_emote(code: &str, is_custom_emote: impl Fn(&str) -> bool) -> bool {
+    is_shortcode(code) && (is_custom_emote(code) || emojis::get_by_shortcode(code).is_some())
+}
+
 /// The length of a text as a reader sees it: emoji shortcodes become one emoji, a custom
 /// `:alias:` counts as one, and every grapheme (an emoji with its modifiers, a letter with its
 /// accents) counts as one.
