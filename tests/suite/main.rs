@@ -12,6 +12,7 @@ mod cli;
 mod import;
 mod import_errors;
 mod migrations;
+mod operator;
 mod pystreaming;
 mod secrets;
 mod state;
