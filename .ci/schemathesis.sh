@@ -36,9 +36,10 @@ done
 run() {
   local what="$1"; shift
   echo "schemathesis: every operation, $what"
-  st run "http://127.0.0.1:$port/api/openapi.json" --checks all \
+  # From the temporary folder: schemathesis keeps a cache (.schemathesis/) where it runs.
+  (cd "$work" && st run "http://127.0.0.1:$port/api/openapi.json" --checks all \
     --phases examples,coverage,fuzzing --max-examples 100 --request-timeout 10 \
-    --seed 20261201 --no-color "$@" || { tail -50 "$work/serve.log"; return 1; }
+    --seed 20261201 --no-color "$@") || { tail -50 "$work/serve.log"; return 1; }
 }
 run "Basic auth (username:stream key)" --auth "fuzzer:$key"
 if grep -q '"bearer"' <(curl -fsS "http://127.0.0.1:$port/api/openapi.json"); then

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Packaging check (called by .ci/run; needs root, cargo-deb, hadolint and systemd-analyze):
 #   1. lints the container build (hadolint) and the service unit's hardening (systemd-analyze);
-#   2. builds the release binary once, then `cargo install --path dispatcher` and `cargo deb`
-#      from it;
+#   2. builds the package (packaging/deb.sh: the release binary, its completions and man page,
+#      `cargo deb`), and `cargo install --path dispatcher` from the same build;
 #   3. installs the .deb with dpkg, starts the unit's own ExecStart line as the unit's user (no
 #      systemd runs here) and asks /healthz and the front page;
 #   4. purges the package and checks it left nothing behind.
@@ -31,7 +31,7 @@ systemd-analyze security --offline=yes --threshold=15 "$unit" >"$work/security.t
 say "$unit: $(grep -o 'Overall exposure level.*' "$work/security.txt")"
 
 # --- 2. build, cargo install, cargo deb ----------------------------------------------------------
-cargo build --release --locked -p rsstreaming --bin rsstreaming
+bash packaging/deb.sh --output "$work/"
 cargo install --quiet --locked --offline --path dispatcher --bin rsstreaming \
   --target-dir "$target" --root "$work/cargo-root"
 "$work/cargo-root/bin/rsstreaming" --version >/dev/null || fail "cargo install's binary does not run"
@@ -39,13 +39,15 @@ say "cargo install --path dispatcher: $("$work/cargo-root/bin/rsstreaming" --ver
 if nm "$target/release/rsstreaming" 2>&1 | grep -qv 'no symbols'; then
   fail "the release binary still has symbols (profile.release.strip)"
 fi
-cargo deb -p rsstreaming --no-build --output "$work/"
 deb=$(ls "$work"/rsstreaming_*.deb)
 say "built $(basename "$deb") ($(( $(stat -c %s "$deb") / 1024 )) KiB)"
 dpkg-deb -c "$deb" >"$work/contents.txt"
 for f in usr/bin/rsstreaming etc/rsstreaming/config.yaml lib/systemd/system/rsstreaming.service \
          usr/share/doc/rsstreaming/examples/nginx/site.conf \
-         usr/share/doc/rsstreaming/examples/nginx/rtmp-single.conf; do
+         usr/share/doc/rsstreaming/examples/nginx/rtmp-single.conf \
+         usr/share/man/man1/rsstreaming.1.gz usr/share/bash-completion/completions/rsstreaming \
+         usr/share/zsh/vendor-completions/_rsstreaming \
+         usr/share/fish/vendor_completions.d/rsstreaming.fish; do
   grep -Eq " (\./)?$f\$" "$work/contents.txt" || fail "$f is missing from the package"
 done
 dpkg-deb -f "$deb" Depends | grep -q adduser || fail "Depends lacks adduser"
@@ -86,9 +88,10 @@ for _ in $(seq 1 100); do
 done
 [ -n "$ok" ] || { cat "$work/serve.log"; fail "/healthz did not answer"; }
 curl -fsS -o /dev/null "http://127.0.0.1:$port/" || { cat "$work/serve.log"; fail "the front page failed"; }
+curl -fsS "http://127.0.0.1:$port/readyz" >"$work/readyz.txt" || { cat "$work/serve.log"; fail "/readyz is not ready"; }
 [ "$(stat -c '%U' /var/lib/rsstreaming/rsstreaming.db)" = "$user" ] \
   || fail "the database is not owned by the service user"
-say "the installed unit's command serves: /healthz → $(tr -d '\n' <"$work/healthz.txt"), / → 200"
+say "the installed unit's command serves: /healthz → $(tr -d '\n' <"$work/healthz.txt"), /readyz → $(cat "$work/readyz.txt"), / → 200"
 kill "$server"; wait "$server" 2>/dev/null || true; server=""
 
 # --- 4. purge ----------------------------------------------------------------------------------

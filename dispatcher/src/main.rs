@@ -15,6 +15,14 @@ mod serve;
 use clap::Parser;
 use std::process::ExitCode;
 
+/// `rsstreaming --version`: the package version and the commit it was built from (build.rs).
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("RSSTREAMING_BUILD_COMMIT"),
+    ")"
+);
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -34,10 +42,28 @@ async fn main() -> ExitCode {
                     ExitCode::SUCCESS
                 };
             }
-            // One clear line rather than clap's multi-line block; `--help` has the rest.
+            // One clear line rather than clap's multi-line block, keeping its suggestions
+            // ("tip: a similar subcommand exists: 'list'"); `--help` has the rest.
             let text = e.to_string();
-            let first = text.lines().next().unwrap_or("invalid arguments");
-            eprintln!("{first} (see `rsstreaming --help`)");
+            let mut lines = text.lines();
+            let first = lines.next().unwrap_or("invalid arguments");
+            // The details clap indents under the first line (the missing arguments, the tips),
+            // up to its usage block.
+            let details: Vec<&str> = lines
+                .take_while(|l| !l.starts_with("Usage:") && !l.starts_with("For more information"))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .collect();
+            let (missing, tips): (Vec<&str>, Vec<&str>) =
+                details.into_iter().partition(|l| !l.starts_with("tip:"));
+            let mut line = first.to_string();
+            if !missing.is_empty() {
+                line = format!("{} {}", line.trim_end(), missing.join(" "));
+            }
+            if !tips.is_empty() {
+                line = format!("{line} ({})", tips.join("; "));
+            }
+            eprintln!("{line} (see `rsstreaming --help`)");
             return ExitCode::FAILURE;
         }
     };

@@ -14,7 +14,8 @@
 //! - `request.rs` / `respond.rs`: reading a request (caller, forwarded headers, cookies, forms,
 //!   Basic auth) and building responses, with the one error type handlers bubble up;
 //! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
-//!   `/emotes.json`, `/healthz`), `playlists.rs`, `segments.rs` (`/hls/…`), `api.rs` (the
+//!   `/emotes.json`), `probes.rs` (`/healthz` liveness, `/readyz` readiness), `playlists.rs`,
+//!   `segments.rs` (`/hls/…`), `api.rs` (the
 //!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
 //!   `assets/` (the embedded front end and `GET /static/…`), `openapi.rs` (`GET /api/openapi.json`,
 //!   the API's document, which also says which query parameters `/api/*` takes);
@@ -55,6 +56,7 @@ mod liveness;
 mod openapi;
 mod pages;
 mod playlists;
+mod probes;
 mod publish_hooks;
 mod request;
 mod respond;

@@ -1,6 +1,5 @@
 //! The HTML pages: the streamer list, a stream's page, the viewer-password form; plus the
-//! small JSON and health endpoints the pages and operators use (`/{streamer}/info`,
-//! `/emotes.json`, `/healthz`).
+//! small JSON endpoints the pages use (`/{streamer}/info`, `/emotes.json`).
 
 use crate::assets::{render, script_json};
 use crate::liveness::liveness;
@@ -16,12 +15,6 @@ use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::store::Streamer;
 use serde::Serialize;
-
-/// `GET /healthz`: the process answers and the database does too.
-pub async fn healthz(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult {
-    ctx.store.setting("secret_key").await?;
-    Ok(respond::text(StatusCode::OK, "ok\n"))
-}
 
 #[derive(Serialize)]
 struct ListedStreamer {

@@ -117,6 +117,10 @@ fn joined_headers(headers: HeaderMap) -> HeaderMap {
 }
 
 fn is_textual(headers: &HeaderMap) -> bool {
+    // A compressed body (the static files' brotli and gzip copies) is bytes whatever its type.
+    if headers.contains_key(http::header::CONTENT_ENCODING) {
+        return false;
+    }
     let Some(ct) = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
         return false;
     };

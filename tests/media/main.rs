@@ -13,6 +13,7 @@ mod env;
 mod flow;
 mod stack;
 
+mod assets;
 mod layouts;
 mod multi;
 mod protected;

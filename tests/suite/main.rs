@@ -13,6 +13,7 @@ mod cli;
 mod import;
 mod import_errors;
 mod migrations;
+mod operator;
 mod pystreaming;
 mod secrets;
 mod state;

@@ -1,4 +1,5 @@
-//! `rsstreaming api URL --username U --key K <op>`: the remote-control client (SPEC §3).
+//! `rsstreaming api URL --username U --key K [--json] <op>`: the remote-control client (SPEC §3);
+//! `--json` prints the server's answer as it is, for scripts.
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -19,6 +20,9 @@ pub struct ApiArgs {
     /// `ps` to every user of the machine).
     #[arg(long, env = "RSSTREAMING_API_KEY", hide_env_values = true)]
     pub key: StreamKey,
+    /// Print the server's JSON answer (one line) instead of text for people.
+    #[arg(long, global = true)]
+    pub json: bool,
     #[command(subcommand)]
     pub op: ApiOp,
 }
@@ -31,12 +35,14 @@ pub enum ApiOp {
     /// Set the description (left out: remove it).
     #[command(name = "setdescription")]
     SetDescription {
+        /// The new description.
         #[arg(long)]
         description: Option<String>,
     },
     /// Set the viewer password (left out or empty: remove it).
     #[command(name = "setpassword")]
     SetPassword {
+        /// The new viewer password.
         #[arg(long)]
         password: Option<String>,
     },
@@ -46,6 +52,7 @@ pub enum ApiOp {
         /// normal, action or server.
         #[arg(long = "type", default_value = "normal", value_parser = ["normal", "action", "server"])]
         kind: String,
+        /// The text to post.
         #[arg(long)]
         message: String,
     },
@@ -163,53 +170,31 @@ pub async fn run(args: ApiArgs) -> anyhow::Result<()> {
         username: args.username,
         key: args.key,
     };
+    let (method, path, body) = request_of(&args.op);
+    let answer = client.call(method, &path, body).await?;
+    if args.json {
+        // The server's JSON as it sent it (checked to be JSON), one document on one line.
+        let value: serde_json::Value = parse(&answer)?;
+        println!("{value}");
+        return Ok(());
+    }
     match args.op {
-        ApiOp::GetInfo => {
-            let info: Info = parse(&client.call(Method::GET, "/api/info", None).await?)?;
-            print_info(&info);
-        }
-        ApiOp::SetDescription { description } => {
-            let d = description.unwrap_or_default();
-            let body = serde_json::json!({ "description": d });
-            let info: Info = parse(&client.call(Method::PATCH, "/api/info", Some(body)).await?)?;
+        ApiOp::GetInfo => print_info(&parse(&answer)?),
+        ApiOp::SetDescription { .. } => {
+            let info: Info = parse(&answer)?;
             if info.description.is_empty() {
                 println!("description removed");
             } else {
                 println!("description set: {}", info.description);
             }
         }
-        ApiOp::SetPassword { password } => {
-            let p = password.filter(|p| !p.is_empty());
-            let body = serde_json::json!({ "streampass": p });
-            let info: Info = parse(&client.call(Method::PATCH, "/api/info", Some(body)).await?)?;
-            match info.streampass {
-                Some(_) => println!("viewer password set"),
-                None => println!("viewer password removed"),
-            }
-        }
-        ApiOp::SendMessage { kind, message } => {
-            let body = serde_json::json!({ "type": kind, "message": message });
-            client
-                .call(Method::POST, "/api/messages", Some(body))
-                .await?;
-            println!("message sent");
-        }
-        ApiOp::GetMessages {
-            limit,
-            last_stream_only,
-        } => {
-            let mut path = String::from("/api/messages");
-            let mut q = Vec::new();
-            if let Some(n) = limit {
-                q.push(format!("limit={n}"));
-            }
-            if last_stream_only {
-                q.push("lastStreamOnly=true".into());
-            }
-            if !q.is_empty() {
-                path = format!("{path}?{}", q.join("&"));
-            }
-            let lines: Vec<Line> = parse(&client.call(Method::GET, &path, None).await?)?;
+        ApiOp::SetPassword { .. } => match parse::<Info>(&answer)?.streampass {
+            Some(_) => println!("viewer password set"),
+            None => println!("viewer password removed"),
+        },
+        ApiOp::SendMessage { .. } => println!("message sent"),
+        ApiOp::GetMessages { .. } => {
+            let lines: Vec<Line> = parse(&answer)?;
             if lines.is_empty() {
                 println!("(no messages)");
             }
@@ -219,6 +204,45 @@ pub async fn run(args: ApiArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// The HTTP request an operation makes: method, path with query, JSON body.
+fn request_of(op: &ApiOp) -> (Method, String, Option<serde_json::Value>) {
+    match op {
+        ApiOp::GetInfo => (Method::GET, "/api/info".into(), None),
+        ApiOp::SetDescription { description } => {
+            let d = description.clone().unwrap_or_default();
+            let body = serde_json::json!({ "description": d });
+            (Method::PATCH, "/api/info".into(), Some(body))
+        }
+        ApiOp::SetPassword { password } => {
+            let p = password.as_ref().filter(|p| !p.is_empty());
+            let body = serde_json::json!({ "streampass": p });
+            (Method::PATCH, "/api/info".into(), Some(body))
+        }
+        ApiOp::SendMessage { kind, message } => {
+            let body = serde_json::json!({ "type": kind, "message": message });
+            (Method::POST, "/api/messages".into(), Some(body))
+        }
+        ApiOp::GetMessages {
+            limit,
+            last_stream_only,
+        } => {
+            let mut q = Vec::new();
+            if let Some(n) = limit {
+                q.push(format!("limit={n}"));
+            }
+            if *last_stream_only {
+                q.push("lastStreamOnly=true".into());
+            }
+            let query = if q.is_empty() {
+                String::new()
+            } else {
+                format!("?{}", q.join("&"))
+            };
+            (Method::GET, format!("/api/messages{query}"), None)
+        }
+    }
 }
 
 fn print_info(i: &Info) {

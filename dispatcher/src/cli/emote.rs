@@ -9,6 +9,7 @@ pub enum EmoteAction {
     List,
     /// Add an emote shown for `:alias:` in chat.
     Add {
+        /// The emote's name, typed as `:alias:` (letters, digits, `_` and `-`).
         #[arg(long)]
         alias: String,
         /// Image URL: http(s), a /path on this site, or a data:image URI.
@@ -18,6 +19,7 @@ pub enum EmoteAction {
     /// Remove an emote.
     #[command(alias = "remove")]
     Drop {
+        /// The emote's name, typed as `:alias:` (letters, digits, `_` and `-`).
         #[arg(long)]
         alias: String,
     },

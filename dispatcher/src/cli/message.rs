@@ -15,11 +15,13 @@ use std::path::Path;
 pub enum MessageAction {
     /// Send a line into a streamer's chat.
     Send {
+        /// The streamer whose chat gets the line.
         #[arg(long, visible_alias = "user")]
         username: String,
         /// `normal` (a chat line), `action` (like /me) or `server` (a broadcast line).
         #[arg(long = "type", default_value = "normal")]
         kind: PostKind,
+        /// The text to post.
         #[arg(long)]
         message: String,
     },

@@ -7,19 +7,25 @@ mod import;
 mod message;
 mod streamer;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use rsstreaming_shared::{Config, Store};
 use std::path::{Path, PathBuf};
 
 #[derive(Parser, Debug)]
 #[command(
     name = "rsstreaming",
-    version,
+    version = crate::VERSION,
     about = "Live streaming web site for nginx-rtmp, with chat"
 )]
 pub struct Cli {
-    /// The configuration file.
-    #[arg(long, global = true, default_value = "config.yaml")]
+    /// The configuration file (settings in `RSSTREAMING_*` variables override its values).
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        default_value = "config.yaml",
+        env = "RSSTREAMING_CONFIG"
+    )]
     pub config: PathBuf,
     #[command(subcommand)]
     pub command: Command,
@@ -57,6 +63,14 @@ pub enum Command {
         #[command(subcommand)]
         source: import::ImportSource,
     },
+    /// Print a shell completion script (e.g. `rsstreaming completions bash > /etc/bash_completion.d/rsstreaming`).
+    Completions {
+        /// The shell to complete for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; `rsstreaming man | man -l -`).
+    Man,
 }
 
 /// Runs one parsed command line.
@@ -71,6 +85,32 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Api(args) => api::run(args).await,
         Command::Message { action } => message::run(&cli.config, action).await,
         Command::Import { source } => import::run(&open_store(&cli.config).await?, source).await,
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut documented(), "rsstreaming", &mut out);
+            print_all(&out)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(documented()).render(&mut out)?;
+            print_all(&out)
+        }
+    }
+}
+
+/// The command tree as the shipped man page and completions describe it: the plain package
+/// version (no commit), so the copies in `packaging/` change only when the CLI does.
+fn documented() -> clap::Command {
+    Cli::command().version(env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes generated text to stdout; a reader that stops early (`| head`) is not an error.
+fn print_all(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(()),
     }
 }
 
@@ -94,4 +134,39 @@ async fn open_store(config_path: &Path) -> anyhow::Result<Store> {
     let store = connect(&config).await?;
     store.prepare_schema().await?;
     Ok(store)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every subcommand and every argument says what it is for in `--help` (and so in the man
+    /// page and the completions' descriptions).
+    #[test]
+    fn every_command_and_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() {
+                    missing.push(format!("{path} --{id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let sub_path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_name() != "help" {
+                    missing.push(sub_path.clone());
+                }
+                walk(sub, &sub_path, missing);
+            }
+        }
+        let cmd = Cli::command();
+        cmd.clone().debug_assert();
+        let mut missing = Vec::new();
+        walk(&cmd, "rsstreaming", &mut missing);
+        assert!(missing.is_empty(), "no help text: {missing:#?}");
+    }
 }

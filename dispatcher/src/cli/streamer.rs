@@ -16,11 +16,16 @@ pub struct UserArg {
 #[derive(Subcommand, Debug)]
 pub enum StreamerAction {
     /// List streamers (never their keys).
-    List,
+    List {
+        /// One JSON array of `{username, description, protected, chat}` instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Add a streamer; without --key a strong key is generated and printed once.
     Add {
         #[command(flatten)]
         user: UserArg,
+        /// The stream key OBS will send (left out: a strong one is generated; a short one warns).
         #[arg(long)]
         key: Option<StreamKey>,
     },
@@ -34,6 +39,7 @@ pub enum StreamerAction {
     Key {
         #[command(flatten)]
         user: UserArg,
+        /// The stream key OBS will send (left out: a strong one is generated; a short one warns).
         #[arg(long)]
         key: Option<StreamKey>,
     },
@@ -41,6 +47,7 @@ pub enum StreamerAction {
     Description {
         #[command(flatten)]
         user: UserArg,
+        /// The description shown on the stream page.
         #[arg(long)]
         description: Option<String>,
     },
@@ -48,6 +55,7 @@ pub enum StreamerAction {
     Password {
         #[command(flatten)]
         user: UserArg,
+        /// The password viewers must type to watch.
         #[arg(long)]
         password: Option<String>,
     },
@@ -55,6 +63,7 @@ pub enum StreamerAction {
     Chat {
         #[command(flatten)]
         user: UserArg,
+        /// enabled (shown), hidden (collapsed at first) or disabled (no chat).
         #[arg(long, value_parser = ["enabled", "hidden", "disabled"])]
         setting: String,
     },
@@ -62,7 +71,7 @@ pub enum StreamerAction {
 
 pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
     match action {
-        StreamerAction::List => list(store).await?,
+        StreamerAction::List { json } => list(store, json).await?,
         StreamerAction::Add { user, key } => {
             let (key, generated) = key_or_generated(key);
             let s = store.add_streamer(&user.username, &key).await?;
@@ -145,8 +154,24 @@ fn print_generated(key: &StreamKey) {
     println!("stream key (shown once, keep it secret): {}", key.expose());
 }
 
-async fn list(store: &Store) -> anyhow::Result<()> {
+async fn list(store: &Store, json: bool) -> anyhow::Result<()> {
     let streamers = store.streamers().await?;
+    if json {
+        // The viewer password itself stays out, as in the table: `protected` says whether one is set.
+        let rows: Vec<_> = streamers
+            .iter()
+            .map(|s| {
+                serde_json::json!({
+                    "username": s.username,
+                    "description": s.description,
+                    "protected": s.streampass.is_some(),
+                    "chat": s.chat.as_str(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(rows));
+        return Ok(());
+    }
     if streamers.is_empty() {
         println!("no streamers; add one with `rsstreaming streamer add --username NAME`");
         return Ok(());

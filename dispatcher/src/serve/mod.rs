@@ -2,7 +2,8 @@
 //! chat gateway on `/ws`, and shuts down gracefully on SIGINT/SIGTERM. What happens to one
 //! request is in [`dispatch`].
 //!
-//! Logs go to stderr through `tracing` (`RUST_LOG` overrides the level).
+//! Logs go to stderr through `tracing` (`RUST_LOG` overrides the level), as text or JSON lines
+//! (`--log-format`, or `RSSTREAMING_LOG_FORMAT`).
 
 mod dispatch;
 
@@ -14,7 +15,7 @@ use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use rsstreaming_handlers::{Ctx, Router, Schema};
-use rsstreaming_shared::logging::{self, LogStyle};
+use rsstreaming_shared::logging::{self, LogStyle, LOG_FORMAT_ENV};
 use rsstreaming_shared::net::ProxyHops;
 use rsstreaming_shared::Config;
 use std::path::Path;
@@ -39,11 +40,16 @@ pub struct ServeArgs {
     /// Trust this many proxy hops of X-Forwarded-For/-Proto/-Host (nginx in front: 1).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub nginx_proxy: usize,
+    /// Log lines as `text` for people or `json` (one object per line) for log shippers.
+    #[arg(long, value_name = "FORMAT", default_value = "text", env = LOG_FORMAT_ENV,
+          value_parser = ["text", "json"])]
+    pub log_format: String,
 }
 
 /// Runs the server until SIGINT or SIGTERM.
 pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
-    logging::init(LogStyle::Server { debug: args.debug });
+    let format = args.log_format.parse().map_err(anyhow::Error::msg)?;
+    logging::init(LogStyle::Server { debug: args.debug }, format);
     let config = Config::load(config_path)?;
     config.apply();
     if config.key_pepper.is_none() {

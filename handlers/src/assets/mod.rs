@@ -8,9 +8,11 @@
 //!
 //! - [`embedded`]: the files and their hashes;
 //! - [`templates`]: rendering a page with minijinja (`asset()`, theme, JSON for scripts);
-//! - [`static_files`]: `GET /static/{*path}`, with ETag and cache headers.
+//! - [`encoding`]: the gzip and brotli copies `build.rs` made, and `Accept-Encoding`;
+//! - [`static_files`]: `GET /static/{*path}`, compressed, with ETag and cache headers.
 
 mod embedded;
+mod encoding;
 mod static_files;
 mod templates;
 

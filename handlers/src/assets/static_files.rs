@@ -1,6 +1,10 @@
-//! `GET /static/{*path}`: the embedded front-end files.
+//! `GET /static/{*path}`: the embedded front-end files, as brotli or gzip when the client takes
+//! it (copies precomputed at build time, see [`super::encoding`]), with `Vary: Accept-Encoding`,
+//! a strong ETag per encoding and 304 for a matching `If-None-Match`. `serve --debug` reads the
+//! source tree and sends it as it is.
 
 use super::embedded::static_file;
+use super::encoding::{has_copies, negotiate};
 use crate::request::{field, query_pairs};
 use crate::respond::{self, not_found, HandlerResult};
 use crate::{Ctx, Params};
@@ -18,7 +22,17 @@ pub async fn static_asset(ctx: Ctx, req: Request<Bytes>, params: Params) -> Hand
     let Some(asset) = static_file(&path, ctx.debug) else {
         return Ok(not_found());
     };
-    let etag = format!("\"{}\"", asset.hash);
+    let accept = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok());
+    let coding = if ctx.debug {
+        None
+    } else {
+        negotiate(&path, accept)
+    };
+    let suffix = coding.map_or("", |(c, _)| c.etag_suffix());
+    let etag = format!("\"{}{suffix}\"", asset.hash);
     let versioned = field(&query_pairs(&req), "v") == Some(asset.hash.as_str());
     let cache = if versioned && !ctx.debug {
         IMMUTABLE
@@ -36,7 +50,14 @@ pub async fn static_asset(ctx: Ctx, req: Request<Bytes>, params: Params) -> Hand
         r
     } else {
         let mime = mime_guess::from_path(path.as_ref()).first_or_octet_stream();
-        let mut r = Response::new(Bytes::from(asset.data.into_owned()));
+        let body = match coding {
+            Some((_, bytes)) => Bytes::from_static(bytes),
+            None => Bytes::from(asset.data.into_owned()),
+        };
+        let mut r = Response::new(body);
+        if let Some((c, _)) = coding {
+            respond::set_header(&mut r, header::CONTENT_ENCODING, c.name());
+        }
         respond::set_header(&mut r, header::CONTENT_TYPE, mime.essence_str());
         if mime.type_() == mime_guess::mime::TEXT || mime.essence_str() == "application/javascript"
         {
@@ -48,6 +69,9 @@ pub async fn static_asset(ctx: Ctx, req: Request<Bytes>, params: Params) -> Hand
         }
         r
     };
+    if !ctx.debug && has_copies(&path) {
+        respond::set_header(&mut r, header::VARY, "Accept-Encoding");
+    }
     respond::set_header(&mut r, header::ETAG, &etag);
     respond::set_header(&mut r, header::CACHE_CONTROL, cache);
     respond::set_header(

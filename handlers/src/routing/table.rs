@@ -1,7 +1,7 @@
 //! The route table: every URL of the site, in one place.
 
 use super::{HandlerFuture, Params, Route};
-use crate::{api, assets, openapi, pages, playlists, publish_hooks, segments, Ctx};
+use crate::{api, assets, openapi, pages, playlists, probes, publish_hooks, segments, Ctx};
 use bytes::Bytes;
 use http::{Method, Request};
 
@@ -48,7 +48,13 @@ pub fn routes() -> Vec<Route> {
             handler,
         };
     vec![
-        r(Method::GET, "/healthz", "healthz", handler!(pages::healthz)),
+        r(
+            Method::GET,
+            "/healthz",
+            "healthz",
+            handler!(probes::healthz),
+        ),
+        r(Method::GET, "/readyz", "readyz", handler!(probes::readyz)),
         r(Method::GET, "/", "index", handler!(pages::index)),
         r(
             Method::GET,

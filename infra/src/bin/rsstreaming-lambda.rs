@@ -7,7 +7,16 @@ use std::process::ExitCode;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    rsstreaming_shared::logging::init(rsstreaming_shared::logging::LogStyle::Function);
+    use rsstreaming_shared::logging::{self, LogFormat, LogStyle};
+    // RSSTREAMING_LOG_FORMAT=json: the same JSON lines as `serve --log-format json`.
+    let format = match LogFormat::from_env() {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    logging::init(LogStyle::Function, format);
     if let Some(var) = rsstreaming_infra::missing_runtime_var() {
         eprintln!(
             "error: {var} is not set: rsstreaming-lambda runs inside AWS Lambda or a Lambda \

@@ -163,6 +163,14 @@ impl MemoryState {
 
 #[async_trait]
 impl SharedState for MemoryState {
+    async fn ping(&self) -> StateResult<()> {
+        Ok(())
+    }
+
+    fn backend(&self) -> &'static str {
+        "in-process"
+    }
+
     async fn viewer_count(&self, room: &str) -> StateResult<usize> {
         let since = now_ms() - PRESENCE_WINDOW_MS;
         Ok(self

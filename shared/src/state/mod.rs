@@ -103,6 +103,13 @@ pub trait SharedState: Send + Sync + 'static {
         Ok(self.count(bucket, window_secs, 1).await?.hits <= i64::from(max))
     }
 
+    /// Whether the backend answers now (`/readyz`): Redis is sent `PING`; the in-process
+    /// backend is part of the process and always answers.
+    async fn ping(&self) -> StateResult<()>;
+
+    /// The backend's name as operators see it: `redis` or `in-process`.
+    fn backend(&self) -> &'static str;
+
     /// The gateway's view of this same backend (what the chat gateway started from a handler
     /// context uses); `None` for a backend that can't host a gateway.
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {

@@ -202,6 +202,12 @@ impl Store {
         self.pool.close().await;
     }
 
+    /// Whether the database answers a query now (`/readyz`).
+    pub async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// A stored setting (e.g. the generated cookie-signing secret).
     pub async fn setting(&self, name: &str) -> StoreResult<Option<String>> {
         let row = sqlx::query("SELECT value FROM settings WHERE name = ?")

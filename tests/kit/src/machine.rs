@@ -60,11 +60,17 @@ pub fn program(name: &str) -> PathBuf {
 }
 
 /// The `rsstreaming` binary, without the environment overrides that would point it at another
-/// database or Redis than the test's config file.
+/// config file, database or Redis than the test's, or change its log format.
 pub fn rsstreaming() -> Command {
     let mut cmd = Command::new(program("rsstreaming"));
-    cmd.env_remove("RSSTREAMING_DATABASE_URL")
-        .env_remove("RSSTREAMING_REDIS_URL");
+    for var in [
+        "RSSTREAMING_CONFIG",
+        "RSSTREAMING_DATABASE_URL",
+        "RSSTREAMING_REDIS_URL",
+        "RSSTREAMING_LOG_FORMAT",
+    ] {
+        cmd.env_remove(var);
+    }
     cmd
 }
 

@@ -113,13 +113,26 @@ pub async fn a_killed_instances_chatters_leave_within_30_seconds(backend: Backen
 }
 
 /// A `redis-server` of the test's own, on a free port, without persistence.
-struct OwnRedis {
-    port: u16,
+pub(crate) struct OwnRedis {
+    pub(crate) port: u16,
     child: Child,
 }
 
 impl OwnRedis {
-    async fn start(port: u16) -> Self {
+    /// One on a free port, or `None` (skipped, or failed under CI) without redis-server.
+    pub(crate) async fn on_a_free_port() -> Option<Self> {
+        if !runs("redis-server", &["--version"]) {
+            missing("redis-server not installed");
+            return None;
+        }
+        Some(Self::start(free_port()).await)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}", self.port)
+    }
+
+    pub(crate) async fn start(port: u16) -> Self {
         let child = Command::new("redis-server")
             .args([
                 "--port",
@@ -153,13 +166,10 @@ impl Drop for OwnRedis {
 }
 
 pub async fn the_chat_recovers_when_redis_restarts(backend: Backend) {
-    if !runs("redis-server", &["--version"]) {
-        missing("redis-server not installed");
+    let Some(redis) = OwnRedis::on_a_free_port().await else {
         return;
-    }
-    let redis = OwnRedis::start(free_port()).await;
-    let port = redis.port;
-    let url = format!("redis://127.0.0.1:{port}");
+    };
+    let (port, url) = (redis.port, redis.url());
     let site = site()
         .yaml(&redis_yaml(&url))
         .streamer("Streamer", KEY)

@@ -78,7 +78,11 @@ macro_rules! site_tests {
                 no_public_response_contains_the_key,
             ],
             http_live: [viewers_members_and_api_posts_meet_the_chat],
-            http_operator: [the_openapi_document_is_served_and_describes_the_api],
+            http_operator: [
+                the_openapi_document_is_served_and_describes_the_api,
+                readyz_follows_the_database_and_redis_while_healthz_stays_up,
+                static_files_are_sent_compressed_by_accept_encoding,
+            ],
             http_publish: [
                 on_publish_accepts_keys_and_records_start_and_stop,
                 redirect_mode_renames_the_stream_to_the_room,

@@ -182,6 +182,14 @@ impl SharedState for RedisState {
         })
     }
 
+    async fn ping(&self) -> StateResult<()> {
+        self.client.ping::<()>(None).await.map_err(unavailable)
+    }
+
+    fn backend(&self) -> &'static str {
+        "redis"
+    }
+
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
         Some(self)
     }
