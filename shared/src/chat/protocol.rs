@@ -138,6 +138,10 @@ pub enum FrameError {
     BadData { event: String, problem: String },
 }
 
+/// Most characters of a refused frame's problem quoted back to its sender, whatever the frame's
+/// size (the 40 of an unknown event name, likewise).
+const MAX_PROBLEM_CHARS: usize = 120;
+
 #[derive(Deserialize)]
 struct Envelope {
     event: String,
@@ -176,7 +180,8 @@ impl Incoming {
         let env: Envelope = serde_json::from_str(text).map_err(|_| FrameError::Malformed)?;
         fn data<T: serde::de::DeserializeOwned>(env: Envelope) -> Result<T, FrameError> {
             serde_json::from_value(env.data).map_err(|e| FrameError::BadData {
-                problem: e.to_string(),
+                // serde quotes the offending value whole: keep the reply small.
+                problem: e.to_string().chars().take(MAX_PROBLEM_CHARS).collect(),
                 event: env.event,
             })
         }

@@ -1,0 +1,99 @@
+//! The forwarded-header / caller rule (shared::net): a missing chain is the peer, a chain that
+//! is there is trusted only at the configured hop, and anything unreadable or short is the
+//! unknown caller — never the peer.
+
+use crate::config;
+use proptest::prelude::*;
+use rsstreaming_shared::net::{
+    header_values, parse_ip, readable, Caller, Forwarded, ProxyHops, UNKNOWN,
+};
+use std::net::IpAddr;
+
+/// One comma-separated value as a client or proxy may write it.
+fn value() -> impl Strategy<Value = Vec<u8>> {
+    prop_oneof![
+        any::<[u8; 4]>().prop_map(|o| IpAddr::from(o).to_string().into_bytes()),
+        any::<[u8; 16]>().prop_map(|o| IpAddr::from(o).to_string().into_bytes()),
+        Just(b"127.0.0.1".to_vec()),
+        Just(b"[::1]:80".to_vec()),
+        Just(b"::ffff:10.0.0.1".to_vec()),
+        Just(Vec::new()),
+        "[ -~]{0,12}".prop_map(String::into_bytes),
+        proptest::collection::vec(any::<u8>(), 0..12),
+    ]
+}
+
+/// Header occurrences: each a few values joined by commas (and maybe spaces).
+fn occurrences() -> impl Strategy<Value = Vec<Vec<u8>>> {
+    let occurrence = proptest::collection::vec(value(), 1..4).prop_map(|vs| vs.join(&b", "[..]));
+    proptest::collection::vec(occurrence, 0..4)
+}
+
+fn peer() -> Caller {
+    Caller {
+        addr: "127.0.0.1".parse().unwrap(),
+        scheme: "http".into(),
+        host: Some("inner".into()),
+    }
+}
+
+/// `Forwarded` as the transports build it from raw header bytes.
+fn forwarded(for_: &[Vec<u8>], proto: &[Vec<u8>], host: &[Vec<u8>]) -> Forwarded {
+    let text = |o: &[Vec<u8>]| header_values(o.iter().map(|v| readable(v)));
+    Forwarded {
+        for_: (!for_.is_empty()).then(|| text(for_)),
+        proto: text(proto),
+        host: text(host),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    #[test]
+    fn the_caller_is_the_trusted_hop_or_unknown(
+        for_ in occurrences(),
+        proto in occurrences(),
+        host in occurrences(),
+        hops in 0usize..4,
+    ) {
+        let f = forwarded(&for_, &proto, &host);
+        let caller = Caller::behind(peer(), &f, ProxyHops(hops));
+        prop_assert!(caller.scheme == "http" || caller.scheme == "https");
+        match (&f.for_, hops) {
+            (_, 0) => prop_assert_eq!(caller, peer()),
+            // No header at all: a direct call.
+            (None, _) => prop_assert_eq!(caller.addr, peer().addr),
+            (Some(chain), hops) => {
+                // Exactly the hop-th value from the right, when it is an address; otherwise
+                // unknown, never the peer (the peer's own address counts only if written there).
+                let expected = chain
+                    .len()
+                    .checked_sub(hops)
+                    .and_then(|i| parse_ip(&chain[i]))
+                    .unwrap_or(UNKNOWN);
+                prop_assert_eq!(caller.addr, expected);
+                prop_assert!(caller.addr == UNKNOWN || chain.iter().any(|v| parse_ip(v) == Some(caller.addr)));
+                if chain.len() < hops {
+                    prop_assert_eq!(caller.addr, UNKNOWN);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn an_unreadable_trusted_value_is_unknown(
+        good in any::<[u8; 4]>(),
+        junk in proptest::collection::vec(any::<u8>(), 1..12),
+        hops in 1usize..4,
+    ) {
+        // Junk that is not visible ASCII at the trusted position, honest addresses around it.
+        prop_assume!(std::str::from_utf8(&junk).map_or(true, |t| t.bytes().any(|b| b != b'\t' && !(0x20..0x7f).contains(&b))));
+        let honest = IpAddr::from(good).to_string().into_bytes();
+        let mut chain = vec![honest.clone(); 3];
+        chain.push(junk);
+        chain.extend(std::iter::repeat_n(honest, hops - 1));
+        let f = forwarded(&chain, &[], &[]);
+        prop_assert_eq!(Caller::behind(peer(), &f, ProxyHops(hops)).addr, UNKNOWN);
+    }
+}
