@@ -54,6 +54,8 @@ pub struct Config {
     pub publish: PublishConfig,
     #[serde(default)]
     pub hls: HlsConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -113,6 +115,23 @@ pub enum PublishMode {
     Redirect,
 }
 
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Addresses (exact IPs or CIDR blocks) answered on `/metrics`; the rest get 403.
+    #[serde(default = "default_hook_allow")]
+    pub allow: Vec<String>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            allow: default_hook_allow(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HlsConfig {
@@ -161,6 +180,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["publish", "mode"], Leaf::Text),
     (&["publish", "allow"], Leaf::List),
     (&["hls", "accel_redirect"], Leaf::Text),
+    (&["metrics", "allow"], Leaf::List),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.
@@ -236,9 +256,14 @@ impl Config {
                 ));
             }
         }
-        for a in &self.publish.allow {
-            crate::net::IpBlock::parse(a)
-                .map_err(|e| format!("key `publish.allow`: `{a}`: {e}"))?;
+        let lists = [
+            ("publish.allow", &self.publish.allow),
+            ("metrics.allow", &self.metrics.allow),
+        ];
+        for (key, list) in lists {
+            for a in list {
+                crate::net::IpBlock::parse(a).map_err(|e| format!("key `{key}`: `{a}`: {e}"))?;
+            }
         }
         self.database_url()?;
         Ok(())

@@ -11,6 +11,7 @@ mod chat_names;
 mod cli;
 mod import;
 mod import_errors;
+mod metrics;
 mod migrations;
 mod operator;
 mod pystreaming;
