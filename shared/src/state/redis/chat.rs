@@ -2,9 +2,10 @@
 //! Lua scripts), room channels, presence, viewer counts, heartbeats.
 
 use super::scripts::{CLAIM, RELEASE, REPLACE};
+use super::subscriber::subscribe_confirmed;
 use super::{parse_member, to_json, unavailable, RedisState, INBOUND_CAPACITY};
 use crate::chat::Member;
-use crate::state::{now_ms, ChatState, Inbound, Replace, StateError, StateResult};
+use crate::state::{now_ms, ChatState, Inbound, MuteBinding, Replace, StateError, StateResult};
 use async_trait::async_trait;
 use bytes::Bytes;
 use fred::interfaces::{
@@ -108,9 +109,7 @@ impl ChatState for RedisState {
             .subscriber
             .get()
             .ok_or_else(|| StateError::Unavailable("not subscribed".into()))?;
-        sub.subscribe(self.room_channel(room))
-            .await
-            .map_err(unavailable)
+        subscribe_confirmed(sub, self.room_channel(room)).await
     }
 
     async fn unfollow(&self, room: &str) -> StateResult<()> {
@@ -226,5 +225,17 @@ impl ChatState for RedisState {
         let removed = self.sweep_rosters().await?;
         self.sweep_presence().await?;
         Ok(removed)
+    }
+
+    async fn bind_mute(&self, room: &str, mute: &MuteBinding) -> StateResult<()> {
+        self.bind_mute_keys(room, mute).await
+    }
+
+    async fn lift_mute(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<()> {
+        self.lift_mute_keys(room, name_key, addr).await
+    }
+
+    async fn is_muted(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<bool> {
+        self.mute_exists(room, name_key, addr).await
     }
 }
