@@ -39,6 +39,10 @@ pub struct Config {
     /// are stored in the old unpeppered form.
     #[serde(default)]
     pub key_pepper: Option<String>,
+    /// Origins (`https://host[:port]`) besides the site's own whose pages may open the chat
+    /// socket (another host name the site is served under, an embedding site).
+    #[serde(default)]
+    pub public_origins: Vec<String>,
     #[serde(default = "default_hls_dir")]
     pub hls_dir: PathBuf,
     /// Seconds since the playlist was last written for a stream to count as live.
@@ -54,6 +58,8 @@ pub struct Config {
     pub publish: PublishConfig,
     #[serde(default)]
     pub hls: HlsConfig,
+    #[serde(default)]
+    pub streams: StreamsConfig,
     #[serde(default)]
     pub metrics: MetricsConfig,
 }
@@ -141,6 +147,27 @@ pub struct HlsConfig {
     pub accel_redirect: Option<String>,
 }
 
+/// Stream sessions (SPEC §8): how often `serve` samples the viewers and chatters of live streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamsConfig {
+    /// Seconds between two samples (one sampler per site, whatever the number of instances).
+    #[serde(default = "default_sample_secs")]
+    pub sample_secs: u64,
+}
+
+impl Default for StreamsConfig {
+    fn default() -> Self {
+        Self {
+            sample_secs: default_sample_secs(),
+        }
+    }
+}
+
+fn default_sample_secs() -> u64 {
+    30
+}
+
 fn default_hls_dir() -> PathBuf {
     PathBuf::from("hls")
 }
@@ -173,6 +200,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["redis", "prefix"], Leaf::Text),
     (&["secret_key"], Leaf::Text),
     (&["key_pepper"], Leaf::Text),
+    (&["public_origins"], Leaf::List),
     (&["hls_dir"], Leaf::Text),
     (&["live_indicator_delay"], Leaf::Number),
     (&["video_qualities"], Leaf::List),
@@ -180,6 +208,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["publish", "mode"], Leaf::Text),
     (&["publish", "allow"], Leaf::List),
     (&["hls", "accel_redirect"], Leaf::Text),
+    (&["streams", "sample_secs"], Leaf::Number),
     (&["metrics", "allow"], Leaf::List),
 ];
 
@@ -256,6 +285,13 @@ impl Config {
                 ));
             }
         }
+        for o in &self.public_origins {
+            if crate::net::normalize_origin(o).is_none() {
+                return Err(format!(
+                    "key `public_origins`: `{o}` is not an origin like https://host[:port]"
+                ));
+            }
+        }
         let lists = [
             ("publish.allow", &self.publish.allow),
             ("metrics.allow", &self.metrics.allow),
@@ -264,6 +300,9 @@ impl Config {
             for a in list {
                 crate::net::IpBlock::parse(a).map_err(|e| format!("key `{key}`: `{a}`: {e}"))?;
             }
+        }
+        if !(1..=86_400).contains(&self.streams.sample_secs) {
+            return Err("key `streams.sample_secs`: must be 1 to 86400 seconds".into());
         }
         self.database_url()?;
         Ok(())
