@@ -58,6 +58,10 @@ pub struct Config {
     pub publish: PublishConfig,
     #[serde(default)]
     pub hls: HlsConfig,
+    #[serde(default)]
+    pub streams: StreamsConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -117,6 +121,23 @@ pub enum PublishMode {
     Redirect,
 }
 
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Addresses (exact IPs or CIDR blocks) answered on `/metrics`; the rest get 403.
+    #[serde(default = "default_hook_allow")]
+    pub allow: Vec<String>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            allow: default_hook_allow(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HlsConfig {
@@ -124,6 +145,27 @@ pub struct HlsConfig {
     /// `X-Accel-Redirect` to this internal nginx location instead of the file body.
     #[serde(default)]
     pub accel_redirect: Option<String>,
+}
+
+/// Stream sessions (SPEC §8): how often `serve` samples the viewers and chatters of live streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamsConfig {
+    /// Seconds between two samples (one sampler per site, whatever the number of instances).
+    #[serde(default = "default_sample_secs")]
+    pub sample_secs: u64,
+}
+
+impl Default for StreamsConfig {
+    fn default() -> Self {
+        Self {
+            sample_secs: default_sample_secs(),
+        }
+    }
+}
+
+fn default_sample_secs() -> u64 {
+    30
 }
 
 fn default_hls_dir() -> PathBuf {
@@ -166,6 +208,8 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["publish", "mode"], Leaf::Text),
     (&["publish", "allow"], Leaf::List),
     (&["hls", "accel_redirect"], Leaf::Text),
+    (&["streams", "sample_secs"], Leaf::Number),
+    (&["metrics", "allow"], Leaf::List),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.
@@ -248,9 +292,17 @@ impl Config {
                 ));
             }
         }
-        for a in &self.publish.allow {
-            crate::net::IpBlock::parse(a)
-                .map_err(|e| format!("key `publish.allow`: `{a}`: {e}"))?;
+        let lists = [
+            ("publish.allow", &self.publish.allow),
+            ("metrics.allow", &self.metrics.allow),
+        ];
+        for (key, list) in lists {
+            for a in list {
+                crate::net::IpBlock::parse(a).map_err(|e| format!("key `{key}`: `{a}`: {e}"))?;
+            }
+        }
+        if !(1..=86_400).contains(&self.streams.sample_secs) {
+            return Err("key `streams.sample_secs`: must be 1 to 86400 seconds".into());
         }
         self.database_url()?;
         Ok(())
