@@ -15,6 +15,7 @@ fn git(args: &[&str]) -> Option<String> {
 
 fn main() {
     println!("cargo:rerun-if-env-changed=RSSTREAMING_COMMIT");
+    println!("cargo:rerun-if-env-changed=GIT_DIR");
     let commit = match git(&["rev-parse", "--short=12", "HEAD"]) {
         Some(hash) => {
             // Rebuild when HEAD moves: the HEAD file, the branch it names, packed refs.

@@ -83,6 +83,7 @@ mod tests {
     fn every_api_route_has_its_operation_and_no_other_is_described() {
         let doc = doc();
         assert_eq!(doc["openapi"], "3.1.0");
+        assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
         let table: BTreeSet<(String, String, String)> = routes()
             .iter()
             .filter(|r| r.path.starts_with("/api/"))

@@ -102,7 +102,14 @@ fn a_misconfigured_function_stops_with_one_clear_line() {
     let dir = tempfile::tempdir().unwrap();
     let db = format!("sqlite://{}", dir.path().join("x.db").display());
     type Case<'a> = (&'a [(&'a str, &'a str)], &'a [&'a str]);
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
+        (
+            &[
+                ("RSSTREAMING_FUNCTION", "stream_info"),
+                ("RSSTREAMING_LOG_FORMAT", "xml"),
+            ],
+            &["RSSTREAMING_LOG_FORMAT", "xml"],
+        ),
         (
             &[
                 ("RSSTREAMING_FUNCTION", "nope"),
@@ -148,6 +155,31 @@ fn a_misconfigured_function_stops_with_one_clear_line() {
         }
         assert!(!err.contains("panicked"), "{err}");
     }
+}
+
+/// `RSSTREAMING_LOG_FORMAT=json`: the function logs JSON lines, as `serve --log-format json`.
+#[test]
+fn a_function_logs_json_lines_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("x.db").display());
+    let out = run_function(&[
+        ("RSSTREAMING_FUNCTION", "healthz"),
+        ("RSSTREAMING_DATABASE_URL", &db),
+        ("RSSTREAMING_LOG_FORMAT", "json"),
+    ]);
+    // Without Redis it warns (a tracing line), then stops on the missing schema (one plain
+    // error line, as every function's start-up error).
+    let err = String::from_utf8_lossy(&out.stderr);
+    let (logged, last) = err.trim_end().rsplit_once('\n').unwrap_or(("", &err));
+    assert!(last.starts_with("error: "), "{err}");
+    let lines: Vec<serde_json::Value> = logged
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect();
+    let warned = lines.iter().find(|l| l["level"] == "WARN");
+    let warned = warned.unwrap_or_else(|| panic!("no warning logged: {err}"));
+    let message = warned["fields"]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("RSSTREAMING_REDIS_URL"), "{warned}");
 }
 
 /// The deployment's split in one test: a chatter on the gateway, a message posted through the

@@ -227,10 +227,28 @@ async fn imported_streamers_stream_and_read_their_history_through_serve() {
     };
     let target = TestDb::sqlite();
     let dir = tempfile::tempdir().unwrap();
-    assert!(import(dir.path(), &target.url, &py.db.url, &[])
-        .status
-        .success());
-    let config = write_config(dir.path(), &target.url, "");
+    // A site with a key pepper: the keys are stored keyed-hashed from the import on.
+    let config = write_config(
+        dir.path(),
+        &target.url,
+        "key_pepper: \"import-pepper-0123456789\"\n",
+    );
+    let o = cli(&config, &["import", "pystreaming", "--from", &py.db.url]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let store = Store::connect(&target.url).await.unwrap();
+    let fifth = &py.streamers[5];
+    let stored = store
+        .streamer(&fifth.username)
+        .await
+        .unwrap()
+        .unwrap()
+        .key_hash;
+    let legacy = rsstreaming_shared::auth::legacy_hash_key(&fifth.key);
+    assert_ne!(
+        stored, legacy,
+        "the import stored the key without the pepper"
+    );
+    store.close().await;
     let server = Server::start(&config, &ServeOptions::default()).await;
     let http = reqwest::Client::new();
     let first = &py.streamers[0];

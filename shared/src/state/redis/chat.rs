@@ -2,6 +2,7 @@
 //! Lua scripts), room channels, presence, viewer counts, heartbeats.
 
 use super::scripts::{CLAIM, RELEASE, REPLACE};
+use super::subscriber::subscribe_confirmed;
 use super::{parse_member, to_json, unavailable, RedisState, INBOUND_CAPACITY};
 use crate::chat::Member;
 use crate::state::{now_ms, ChatState, Inbound, Replace, StateError, StateResult};
@@ -108,9 +109,7 @@ impl ChatState for RedisState {
             .subscriber
             .get()
             .ok_or_else(|| StateError::Unavailable("not subscribed".into()))?;
-        sub.subscribe(self.room_channel(room))
-            .await
-            .map_err(unavailable)
+        subscribe_confirmed(sub, self.room_channel(room)).await
     }
 
     async fn unfollow(&self, room: &str) -> StateResult<()> {

@@ -22,7 +22,7 @@ impl RedisState {
         sub.init().await.map_err(unavailable)?;
         let _resubscriber = sub.manage_subscriptions();
         let announce = self.global("announce");
-        sub.subscribe(announce.clone()).await.map_err(unavailable)?;
+        subscribe_confirmed(&sub, announce.clone()).await?;
         let room_prefix = format!("{}:room:", self.prefix);
         let mut messages = sub.message_rx();
         let data_tx = tx.clone();
@@ -79,4 +79,17 @@ impl RedisState {
         }
         Ok(sub)
     }
+}
+
+/// Subscribes to `channel` and returns once Redis has registered it. fred resolves SUBSCRIBE once
+/// it is written (the confirmation arrives out of band), so a line published right after could
+/// pass us by — the sender's own line on its own instance; a PING answered on the same
+/// connection comes after the subscription is in force.
+pub(super) async fn subscribe_confirmed(
+    sub: &SubscriberClient,
+    channel: String,
+) -> StateResult<()> {
+    sub.subscribe(channel).await.map_err(unavailable)?;
+    let _: Value = sub.ping(None).await.map_err(unavailable)?;
+    Ok(())
 }
