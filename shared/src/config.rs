@@ -39,6 +39,10 @@ pub struct Config {
     /// are stored in the old unpeppered form.
     #[serde(default)]
     pub key_pepper: Option<String>,
+    /// Origins (`https://host[:port]`) besides the site's own whose pages may open the chat
+    /// socket (another host name the site is served under, an embedding site).
+    #[serde(default)]
+    pub public_origins: Vec<String>,
     #[serde(default = "default_hls_dir")]
     pub hls_dir: PathBuf,
     /// Seconds since the playlist was last written for a stream to count as live.
@@ -154,6 +158,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["redis", "prefix"], Leaf::Text),
     (&["secret_key"], Leaf::Text),
     (&["key_pepper"], Leaf::Text),
+    (&["public_origins"], Leaf::List),
     (&["hls_dir"], Leaf::Text),
     (&["live_indicator_delay"], Leaf::Number),
     (&["video_qualities"], Leaf::List),
@@ -233,6 +238,13 @@ impl Config {
             if t.is_empty() || !t.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
                 return Err(format!(
                     "key `themes`: `{t}` must be letters, digits or '-'"
+                ));
+            }
+        }
+        for o in &self.public_origins {
+            if crate::net::normalize_origin(o).is_none() {
+                return Err(format!(
+                    "key `public_origins`: `{o}` is not an origin like https://host[:port]"
                 ));
             }
         }

@@ -7,6 +7,7 @@ rsstreaming_site_tests::site_tests!(rsstreaming_testkit::Backend::Serve);
 mod chat;
 mod chat_commands;
 mod chat_delivery;
+mod chat_guard;
 mod chat_names;
 mod cli;
 mod import;

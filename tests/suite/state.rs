@@ -5,7 +5,7 @@
 use bytes::Bytes;
 use rsstreaming_shared::chat::{ChatterType, Member};
 use rsstreaming_shared::state::{
-    Announcement, ChatState, Inbound, MemoryState, RedisState, Replace, StateOptions,
+    Announcement, ChatState, Inbound, MemoryState, MuteBinding, RedisState, Replace, StateOptions,
 };
 use rsstreaming_testkit::config::{redis_url, unique_prefix};
 use rsstreaming_testkit::machine::missing;
@@ -356,4 +356,58 @@ async fn an_unreachable_redis_is_a_clear_error() {
         err.contains("cannot reach Redis") && err.contains(&url),
         "{err}"
     );
+}
+
+#[tokio::test]
+async fn mutes_bind_to_name_and_address_across_instances_until_lifted_or_expired() {
+    for (name, (a, b)) in backends().await {
+        let forever = MuteBinding {
+            name_key: "eve".into(),
+            addr: Some("198.51.100.7".into()),
+            ttl: None,
+        };
+        a.bind_mute("r", &forever).await.unwrap();
+        for (key, addr, muted) in [
+            ("eve", None, true),
+            ("eve", Some("203.0.113.1"), true),
+            ("other", Some("198.51.100.7"), true),
+            ("other", Some("203.0.113.1"), false),
+        ] {
+            assert_eq!(
+                b.is_muted("r", key, addr).await.unwrap(),
+                muted,
+                "{name}: {key} {addr:?}"
+            );
+        }
+        assert!(
+            !b.is_muted("another room", "eve", None).await.unwrap(),
+            "{name}"
+        );
+        // Lifting the name lifts the address it was bound with, and the one given.
+        b.lift_mute("r", "eve", None).await.unwrap();
+        assert!(
+            !a.is_muted("r", "eve", Some("198.51.100.7")).await.unwrap(),
+            "{name}"
+        );
+        let brief = MuteBinding {
+            ttl: Some(Duration::from_millis(300)),
+            ..forever.clone()
+        };
+        a.bind_mute("r", &brief).await.unwrap();
+        assert!(b.is_muted("r", "eve", None).await.unwrap(), "{name}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(
+            !b.is_muted("r", "eve", Some("198.51.100.7")).await.unwrap(),
+            "{name}: expired"
+        );
+        a.bind_mute("r", &forever).await.unwrap();
+        a.lift_mute("r", "renamed", Some("198.51.100.7"))
+            .await
+            .unwrap();
+        assert!(
+            !b.is_muted("r", "x", Some("198.51.100.7")).await.unwrap(),
+            "{name}"
+        );
+        assert!(b.is_muted("r", "eve", None).await.unwrap(), "{name}");
+    }
 }

@@ -108,6 +108,13 @@ impl Caches {
         cache.insert(room.clone(), (Instant::now(), found.clone()));
         Ok(found)
     }
+
+    /// Replaces the cached record of a room with one just read from the store (after a change
+    /// that must bind at once, such as a new viewer password).
+    pub fn refresh_streamer(&self, room: &RoomName, fresh: Streamer) {
+        let mut cache = self.streamers.lock().unwrap_or_else(|p| p.into_inner());
+        cache.insert(room.clone(), (Instant::now(), Some(fresh)));
+    }
 }
 
 /// Tells every page when custom emotes are added or dropped (by the CLI, or another site

@@ -46,6 +46,7 @@ pub async fn serve(gw: Arc<Gateway>, io: TokioIo<Upgraded>, peer: Peer) {
     let ws: Ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config())).await;
     let (sink, stream) = ws.split();
     let (socket, rx) = Socket::new(gw.next_socket_id());
+    socket.set_cookies(peer.cookies.clone());
     gw.rooms.add_socket(&socket);
     let writer = tokio::spawn(write_loop(sink, rx, socket.clone()));
     let mut session = Session::new(gw.clone(), socket.clone(), peer);
@@ -109,7 +110,9 @@ async fn write_loop(
                 }
                 let write = async {
                     for m in batch.drain(..) {
+                        let bytes = m.len();
                         sink.feed(m).await?;
+                        socket.written(bytes);
                     }
                     sink.flush().await
                 };

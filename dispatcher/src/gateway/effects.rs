@@ -8,7 +8,7 @@ use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
-use rsstreaming_shared::state::Replace;
+use rsstreaming_shared::state::{Announcement, MuteBinding, Replace};
 use rsstreaming_shared::store::NewEvent;
 use std::sync::Arc;
 
@@ -49,7 +49,7 @@ pub async fn apply(
             }
             Effect::Change(change) => {
                 match gw.state.replace(room, &change.before, &change.after).await {
-                    Ok(Replace::Done) => changed(gw, socket, room, &me.username, change).await,
+                    Ok(Replace::Done) => changed(gw, socket, room, &me.username, *change).await,
                     Ok(Replace::Stale) => return Applied::Stale,
                     Ok(Replace::Taken) => socket.send(&Outgoing::server(chat::NAME_TAKEN)),
                     Err(e) => {
@@ -64,8 +64,21 @@ pub async fn apply(
     Applied::Done
 }
 
-/// After a roster change was made: update local copies, tell the room and the chatter.
+/// After a roster change was made: bind or lift the mute, update local copies, tell the room
+/// and the chatter.
 async fn changed(gw: &Gateway, socket: &Socket, room: &RoomName, by: &str, change: Change) {
+    let (before, after) = (&change.before, &change.after);
+    let bound = match (before.muted, after.muted) {
+        (false, true) => gw.state.bind_mute(room, &MuteBinding::of(after)).await,
+        (true, false) => {
+            let addr = before.addr.as_deref();
+            gw.state.lift_mute(room, &before.key, addr).await
+        }
+        _ => Ok(()),
+    };
+    if let Err(e) = bound {
+        tracing::error!("binding a mute in the shared state: {e}");
+    }
     if let Some(local) = gw.rooms.socket(&change.after.socket) {
         local.update_member(&change.after);
     }
@@ -109,7 +122,17 @@ async fn streamer_change(gw: &Gateway, socket: &Socket, login: &Login, change: S
         socket.send(&Outgoing::error("Could not save the setting, try again."));
         return;
     }
-    if let Some(out) = change.broadcast(&login.streamer) {
+    if let StreamerChange::Password(p) = &change {
+        // Every instance tells its sockets of the room and sends away those without a pass
+        // for the new password (see `inbound`), as for a change made through the API.
+        let changed = Announcement::PasswordChanged {
+            room: room.to_string(),
+            active: p.is_some(),
+        };
+        if let Err(e) = gw.state.announce(&changed).await {
+            tracing::error!("announcing a password change: {e}");
+        }
+    } else if let Some(out) = change.broadcast(&login.streamer) {
         gw.publish(room, &Route::default(), &out).await;
     }
     gw.audit.record(change.audit(room, &login.member.username));

@@ -1,5 +1,7 @@
 //! Flood control of one socket: every frame counts against a generous limit; chat lines and
-//! drawings against a human one. Whoever goes over is told to slow down, at most once a second.
+//! drawings against a human one; `/users`, whose reply is the whole roster, against a small
+//! one. Whoever goes
+//! over is told to slow down, at most once a second.
 
 use super::socket::Socket;
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
@@ -10,6 +12,7 @@ use std::time::{Duration, Instant};
 pub struct Flood {
     frames: DefaultDirectRateLimiter,
     lines: DefaultDirectRateLimiter,
+    heavy: DefaultDirectRateLimiter,
     last_warning: Option<Instant>,
 }
 
@@ -23,6 +26,10 @@ impl Default for Flood {
         Self {
             frames: RateLimiter::direct(quota(20, 60)),
             lines: RateLimiter::direct(quota(3, 12)),
+            heavy: RateLimiter::direct(Quota::with_period(Duration::from_secs(2)).map_or_else(
+                || quota(1, 5),
+                |q| q.allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
+            )),
             last_warning: None,
         }
     }
@@ -38,6 +45,12 @@ impl Flood {
     /// Whether one more chat line or drawing may be handled now.
     pub fn allows_line(&mut self, socket: &Socket) -> bool {
         let ok = self.lines.check().is_ok();
+        self.warn_unless(ok, socket)
+    }
+
+    /// Whether one more request answered with the roster may be handled now.
+    pub fn allows_heavy(&mut self, socket: &Socket) -> bool {
+        let ok = self.heavy.check().is_ok();
         self.warn_unless(ok, socket)
     }
 

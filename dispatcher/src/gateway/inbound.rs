@@ -5,6 +5,7 @@
 use super::envelope;
 use super::socket::frame;
 use super::Gateway;
+use rsstreaming_shared::auth::may_view;
 use rsstreaming_shared::chat::{ChatterType, StreamerChange};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::{Post, PostKind};
@@ -12,6 +13,7 @@ use rsstreaming_shared::state::{Announcement, Inbound};
 use rsstreaming_shared::text;
 use std::sync::Arc;
 use tokio::sync::mpsc;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
     while let Some(inbound) = rx.recv().await {
@@ -69,14 +71,44 @@ async fn announcement(gw: &Gateway, a: Announcement) {
                 gw.rooms.deliver_all(&frame(&out));
             }
         }
-        Announcement::PasswordChanged { room, active } => {
-            // The broadcast names the change, never the password, so none is needed here.
-            let change = StreamerChange::Password(active.then(String::new));
-            match (change.broadcast(&room), RoomName::parse(&room)) {
-                (Some(out), Ok(room)) => gw.rooms.deliver(&room, &frame(&out), None),
-                (_, Err(_)) => tracing::warn!("a password change of a room that cannot exist"),
-                (None, Ok(_)) => {}
-            }
+        Announcement::PasswordChanged { room, active } => match RoomName::parse(&room) {
+            Ok(room) => password_changed(gw, &room, active).await,
+            Err(_) => tracing::warn!("a password change of a room that cannot exist"),
+        },
+    }
+}
+
+/// The viewer password of `room` was set or removed. The room is told; once a password is
+/// set, this instance's sockets of the room (chatters and pages counted as viewers) without a
+/// pass for the password now stored — read from the store, not the streamer cache, which may
+/// be seconds old — are sent away, except the streamer logged in with the key.
+async fn password_changed(gw: &Gateway, room: &RoomName, active: bool) {
+    let fresh = match gw.ctx.store.streamer(room).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return,
+        Err(e) => return tracing::error!("reading {room} after a password change: {e}"),
+    };
+    // The broadcast names the change, never the password.
+    let change = StreamerChange::Password(active.then(String::new));
+    if let Some(out) = change.broadcast(&fresh.username) {
+        gw.rooms.deliver(room, &frame(&out), None);
+    }
+    gw.caches.refresh_streamer(room, fresh.clone());
+    let Some(password) = fresh.streampass.as_deref() else {
+        return;
+    };
+    for s in gw.rooms.all_sockets() {
+        let login = s.login();
+        let chatting = login.as_ref().is_some_and(|l| &l.room == room);
+        let watching = s.presence_room().as_deref() == Some(room.as_str());
+        let admin = login.is_some_and(|l| l.member.kind == ChatterType::Admin);
+        if (chatting || watching)
+            && !admin
+            && !may_view(&gw.ctx.secret, room, Some(password), &s.cookies())
+        {
+            // Closed with the reason; a page that reconnects is told at login to enter the
+            // password (a frame queued now would not outrun the close).
+            s.close(CloseCode::Policy, "this stream is now password-protected");
         }
     }
 }

@@ -7,14 +7,13 @@ use super::peer::Peer;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::auth::may_view;
+use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
 use rsstreaming_shared::names::{RoomName, Username};
+use rsstreaming_shared::state::SharedState;
 use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
 use rsstreaming_shared::text::{self, NameProblem};
 use std::sync::Arc;
-
-/// Failed stream-key attempts allowed per address (or per room for unknown addresses) a minute.
-const KEY_ATTEMPTS: u32 = 10;
 
 /// What a `login` frame asks for.
 pub struct Asked<'a> {
@@ -43,9 +42,18 @@ async fn streamer_named(gw: &Gateway, socket: &Socket, name: &str) -> Option<Str
     }
 }
 
-pub async fn presence(gw: &Gateway, socket: &Arc<Socket>, streamer: &str) {
+/// A page watching a protected stream counts as its viewer only with a pass for it.
+pub async fn presence(gw: &Gateway, socket: &Arc<Socket>, peer: &Peer, streamer: &str) {
     if let Some(s) = streamer_named(gw, socket, streamer).await {
-        gw.presence.touch(socket, &s.room());
+        let room = s.room();
+        if may_view(
+            &gw.ctx.secret,
+            &room,
+            s.streampass.as_deref(),
+            &peer.cookies,
+        ) {
+            gw.presence.touch(socket, &room);
+        }
     }
 }
 
@@ -78,22 +86,34 @@ async fn check_key(
         });
         return None;
     };
-    let bucket = format!(
-        "chat-key:{}",
-        peer.addr
-            .map_or_else(|| room.to_string(), |p| p.to_string())
-    );
-    let refusal = match gw.state.throttle(&bucket, KEY_ATTEMPTS, 60).await {
-        Ok(true) => match gw.ctx.store.streamer(&room).await {
-            Ok(Some(fresh)) if fresh.key_matches(key) => return Some(fresh.username),
-            Ok(Some(_)) => Outgoing::error("Invalid password!"),
-            Ok(None) => Outgoing::error("Streamer does not exist"),
+    // The site's one stream-key budget (shared with the API): per address and per streamer,
+    // taken before the comparison, so once spent even the right key is refused.
+    let addr = peer.addr.unwrap_or(rsstreaming_shared::net::UNKNOWN);
+    let limits = [
+        (budget::KEY_PER_CALLER, Scope::Addr(addr)),
+        (budget::KEY_PER_STREAMER, Scope::Streamer(&room)),
+    ];
+    let state: &dyn SharedState = gw.ctx.state.as_ref();
+    let refusal = match budget::attempt(state, &limits).await {
+        // Fresh from the store (and re-hashed there if the row is in the old form).
+        Ok(Ok(attempt)) => match gw.ctx.store.authenticate(&room, key).await {
+            Ok(Some(fresh)) => {
+                let _ = attempt.succeeded(state).await;
+                return Some(fresh.username);
+            }
+            Ok(None) => {
+                attempt.failed();
+                Outgoing::error("Invalid password!")
+            }
             Err(e) => {
                 tracing::error!("store: {e}");
                 unavailable()
             }
         },
-        Ok(false) => Outgoing::error("Too many attempts, try again in a minute."),
+        Ok(Err(spent)) => Outgoing::error(format!(
+            "Too many attempts, try again in {} s.",
+            spent.retry_after_secs()
+        )),
         Err(_) => unavailable(),
     };
     socket.send(&refusal);
@@ -130,7 +150,20 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         (username.to_string(), ChatterType::Normal)
     };
     let color = text::parse_color(asked.color).unwrap_or_else(text::random_color);
-    let member = Member::new(&socket.id, &name, kind, &color);
+    // Unknown callers share one address: a mute never binds to it.
+    let addr = peer.addr.filter(|a| *a != rsstreaming_shared::net::UNKNOWN);
+    let mut member = Member::new(&socket.id, &name, kind, &color).from_addr(addr);
+    // A mute outlives the socket: the same name (or look-alike) or address comes back muted.
+    if kind != ChatterType::Admin {
+        match gw
+            .state
+            .is_muted(&room, &member.key, member.addr.as_deref())
+            .await
+        {
+            Ok(muted) => member.muted = muted,
+            Err(_) => return socket.send(&unavailable()),
+        }
+    }
 
     // Follow the room before claiming, so nothing said after the claim is missed; hold
     // room frames until `login success` is queued, so it comes first.

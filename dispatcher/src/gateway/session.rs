@@ -7,7 +7,8 @@ use super::flood::Flood;
 use super::peer::Peer;
 use super::socket::Socket;
 use super::{drawing, login, message, Gateway};
-use rsstreaming_shared::chat::{Incoming, Outgoing};
+use rsstreaming_shared::chat::{self, Incoming, Outgoing};
+use rsstreaming_shared::text;
 use std::sync::Arc;
 
 pub struct Session {
@@ -48,8 +49,20 @@ impl Session {
         if is_line && !self.flood.allows_line(socket) {
             return;
         }
+        if let Incoming::Message { message } = &incoming {
+            // `/users` answers with the room's roster: the one reply that grows with the room.
+            let heavy = matches!(
+                chat::parse(&text::clean_line(message)),
+                chat::Input::Command { command, .. } if command.names.first() == Some(&"users")
+            );
+            if heavy && !self.flood.allows_heavy(socket) {
+                return;
+            }
+        }
         match incoming {
-            Incoming::Presence { streamer } => login::presence(gw, socket, &streamer).await,
+            Incoming::Presence { streamer } => {
+                login::presence(gw, socket, &self.peer, &streamer).await
+            }
             Incoming::Login {
                 streamer,
                 username,

@@ -1,10 +1,11 @@
-//! The handle of one open socket: its bounded queue (a full queue closes the socket rather
-//! than slowing its room), its close request, and what it is logged in as. The connection's
+//! The handle of one open socket: its queue, bounded in frames and in bytes (a full queue
+//! closes the socket rather than slowing its room), its close request, and what it is logged in as. The connection's
 //! loops own the WebSocket itself; everything else talks to the socket through this handle.
 
+use rsstreaming_shared::auth::Cookies;
 use rsstreaming_shared::chat::{Member, Outgoing};
 use rsstreaming_shared::names::{RoomName, Username};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::{mpsc, Notify};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -13,6 +14,9 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 
 /// Frames a socket may have waiting before it counts as too slow.
 pub const QUEUE: usize = 1024;
+/// Bytes a socket may have waiting (queued or held): a page that asks for much and never
+/// reads is closed at this, not at its write timeout with a gigabyte queued.
+pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -36,6 +40,10 @@ pub struct Login {
 pub struct Socket {
     pub id: Arc<str>,
     tx: mpsc::Sender<Message>,
+    /// Bytes of frames queued or held and not yet written.
+    queued_bytes: AtomicUsize,
+    /// The cookies of the handshake (viewer passes), for checks made after it.
+    cookies: std::sync::OnceLock<Cookies>,
     closing: AtomicBool,
     close_frame: Mutex<Option<CloseFrame>>,
     closed: Notify,
@@ -52,6 +60,8 @@ impl Socket {
         let s = Arc::new(Self {
             id,
             tx,
+            queued_bytes: AtomicUsize::new(0),
+            cookies: std::sync::OnceLock::new(),
             closing: AtomicBool::new(false),
             close_frame: Mutex::new(None),
             closed: Notify::new(),
@@ -65,6 +75,13 @@ impl Socket {
     /// Queues a room frame (held back while this socket is logging in); a full queue means a
     /// reader too slow for the room: it is closed.
     pub fn push(&self, msg: Message) {
+        if !self.charge(msg.len()) {
+            return;
+        }
+        self.push_charged(msg);
+    }
+
+    fn push_charged(&self, msg: Message) {
         {
             let mut held = lock(&self.held);
             if let Some(h) = held.as_mut() {
@@ -77,18 +94,60 @@ impl Socket {
                 return;
             }
         }
-        self.queue(msg);
+        self.queue_charged(msg);
+    }
+
+    /// Counts `bytes` more waiting; past [`QUEUE_BYTES`] the socket is closed instead.
+    fn charge(&self, bytes: usize) -> bool {
+        let before = self.queued_bytes.fetch_add(bytes, Ordering::AcqRel);
+        if before + bytes > QUEUE_BYTES {
+            self.written(bytes);
+            self.close(CloseCode::Policy, "too slow: messages were piling up");
+            return false;
+        }
+        true
+    }
+
+    /// The writer sent a frame of `bytes`.
+    pub fn written(&self, bytes: usize) {
+        let _ = self
+            .queued_bytes
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                Some(n.saturating_sub(bytes))
+            });
     }
 
     /// Queues a frame for this socket alone (a reply), ahead of held room frames.
     fn queue(&self, msg: Message) {
+        if self.charge(msg.len()) {
+            self.queue_charged(msg);
+        }
+    }
+
+    fn queue_charged(&self, msg: Message) {
+        let bytes = msg.len();
         match self.tx.try_send(msg) {
             Ok(()) => {}
             Err(mpsc::error::TrySendError::Full(_)) => {
+                self.written(bytes);
                 self.close(CloseCode::Policy, "too slow: messages were piling up")
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => {}
+            Err(mpsc::error::TrySendError::Closed(_)) => self.written(bytes),
         }
+    }
+
+    /// The handshake's cookies (set once, when the socket opens).
+    pub fn set_cookies(&self, cookies: Cookies) {
+        let _ = self.cookies.set(cookies);
+    }
+
+    pub fn cookies(&self) -> Cookies {
+        self.cookies.get().cloned().unwrap_or_default()
+    }
+
+    /// The room this socket's page last said it watches.
+    pub fn presence_room(&self) -> Option<String> {
+        lock(&self.presence).clone()
     }
 
     /// Queues a reply to this socket.
@@ -159,7 +218,43 @@ impl Socket {
     pub fn release_held(&self) {
         let held = lock(&self.held).take();
         for m in held.into_iter().flatten() {
-            self.push(m);
+            self.push_charged(m);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queued_bytes_are_bounded_and_written_frames_free_them() {
+        let (s, mut rx) = Socket::new("i.1".into());
+        let big = Message::Text(Utf8Bytes::from("x".repeat(QUEUE_BYTES / 4 + 1)));
+        for _ in 0..3 {
+            s.push(big.clone());
+        }
+        assert!(!s.is_closing(), "3/4 of the bound");
+        // The writer takes one: room for one more, not two.
+        let sent = rx.try_recv().unwrap();
+        s.written(sent.len());
+        s.push(big.clone());
+        assert!(!s.is_closing());
+        s.push(big);
+        assert!(
+            s.is_closing(),
+            "a reader that never reads is closed at the byte bound"
+        );
+    }
+
+    #[test]
+    fn held_frames_count_too() {
+        let (s, _rx) = Socket::new("i.1".into());
+        s.hold();
+        let big = Message::Text(Utf8Bytes::from("x".repeat(QUEUE_BYTES / 2 + 1)));
+        s.push(big.clone());
+        assert!(!s.is_closing());
+        s.push(big);
+        assert!(s.is_closing());
     }
 }

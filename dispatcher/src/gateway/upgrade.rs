@@ -1,5 +1,7 @@
 //! Where a socket begins: the HTTP/1.1 WebSocket handshake (RFC 6455 §4.2) on a hyper
-//! request; an accepted one is served by [`connection`](super::connection) on a task of its own.
+//! request, refused with 403 for a page of a foreign `Origin` (see
+//! [`rsstreaming_shared::net::origin_allowed`]); an accepted one is served by
+//! [`connection`](super::connection) on a task of its own.
 
 use super::peer::Peer;
 use super::{connection, Gateway};
@@ -11,6 +13,7 @@ use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use hyper::body::Incoming;
 use rsstreaming_handlers::Caller;
 use rsstreaming_shared::auth::Cookies;
+use rsstreaming_shared::net::origin_allowed;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -24,6 +27,18 @@ impl Gateway {
         let response = accept(req.method(), req.headers());
         if response.status() != StatusCode::SWITCHING_PROTOCOLS {
             return response;
+        }
+        let caller = req.extensions().get::<Caller>();
+        let origin = req
+            .headers()
+            .get(http::header::ORIGIN)
+            .map(|v| rsstreaming_shared::net::readable(v.as_bytes()));
+        let host = caller.and_then(|c| c.host.as_deref());
+        if !origin_allowed(origin, host, &self.ctx.config.public_origins) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "this page's origin may not open the chat socket\n",
+            );
         }
         let cookies = req.headers().get_all(http::header::COOKIE).iter();
         let peer = Peer {

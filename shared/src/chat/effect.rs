@@ -12,10 +12,18 @@ pub enum Effect {
     Reply(Outgoing),
     /// A chat line from the sender to the room (text already emojified).
     Line { action: bool, text: String },
-    /// A change of one roster entry (the sender's or another chatter's).
-    Change(Change),
+    /// A change of one roster entry (the sender's or another chatter's); boxed, as it holds
+    /// two entries.
+    Change(Box<Change>),
     /// A change of the streamer's stored settings.
     Streamer(StreamerChange),
+}
+
+impl Effect {
+    /// [`Effect::Change`] of `change`.
+    pub fn change(change: Change) -> Self {
+        Effect::Change(Box::new(change))
+    }
 }
 
 /// A roster entry going from `before` to `after` (compare-and-set against `before`).

@@ -40,6 +40,10 @@ pub struct Member {
     pub color: String,
     pub muted: bool,
     pub rev: u64,
+    /// The client address of the chatter's socket (behind trusted proxies), which a mute binds
+    /// to besides the name; never sent to pages (they see [`User`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub addr: Option<String>,
 }
 
 impl Member {
@@ -53,7 +57,14 @@ impl Member {
             color: color.to_string(),
             muted: false,
             rev: 0,
+            addr: None,
         }
+    }
+
+    /// This entry with the client address its socket came from.
+    pub fn from_addr(mut self, addr: Option<std::net::IpAddr>) -> Self {
+        self.addr = addr.map(|a| a.to_string());
+        self
     }
 
     /// The gateway instance holding this chatter's socket.

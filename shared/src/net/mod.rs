@@ -1,12 +1,14 @@
 //! Who is calling, as far as the network can tell: the caller behind trusted proxies
-//! ([`caller`]) and address blocks for allow-lists (the on_publish hook answers only trusted
-//! callers).
+//! ([`caller`]), the origins that may open the chat socket ([`origin`]), and address blocks
+//! for allow-lists (the on_publish hook answers only trusted callers).
 
 mod caller;
+mod origin;
 
 pub use caller::{
     header_values, parse_ip, readable, scheme, Caller, Forwarded, ProxyHops, UNKNOWN,
 };
+pub use origin::{normalize_origin, origin_allowed};
 
 use std::net::IpAddr;
 

@@ -2,6 +2,7 @@
 //! as the Redis backend (a hub that several instances can share, heartbeats, compare-and-set),
 //! so the conformance suite can hold both to the same behaviour, multi-instance cases included.
 
+use super::{mute_table::MuteTable, MuteBinding};
 use super::{
     new_instance_id, now_ms, Announcement, ChatState, Inbound, Replace, SharedState, StateOptions,
     StateResult, WindowCount, PRESENCE_WINDOW_MS,
@@ -86,6 +87,11 @@ struct Subscriber {
 struct Hub {
     state: Mutex<HubState>,
     counters: Mutex<Counters>,
+    mutes: Mutex<MuteTable>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Hub {
@@ -196,7 +202,7 @@ impl SharedState for MemoryState {
     }
 
     async fn count(&self, bucket: &str, window_secs: u64, delta: i64) -> StateResult<WindowCount> {
-        let mut counters = self.hub.counters.lock().unwrap_or_else(|p| p.into_inner());
+        let mut counters = lock(&self.hub.counters);
         Ok(counters.add(bucket, Duration::from_secs(window_secs), delta))
     }
 
@@ -371,6 +377,20 @@ impl ChatState for MemoryState {
     async fn heartbeat(&self) -> StateResult<()> {
         self.mark_alive();
         Ok(())
+    }
+
+    async fn bind_mute(&self, room: &str, mute: &MuteBinding) -> StateResult<()> {
+        lock(&self.hub.mutes).bind(room, mute);
+        Ok(())
+    }
+
+    async fn lift_mute(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<()> {
+        lock(&self.hub.mutes).lift(room, name_key, addr);
+        Ok(())
+    }
+
+    async fn is_muted(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<bool> {
+        Ok(lock(&self.hub.mutes).is_muted(room, name_key, addr))
     }
 
     async fn sweep(&self) -> StateResult<Vec<(String, Member)>> {

@@ -10,12 +10,14 @@
 //!   so two instances never overwrite each other's decisions;
 //! - **presence** is a timestamp per socket per room; a viewer is a socket seen in the last
 //!   [`PRESENCE_WINDOW_MS`];
+//! - **mutes** bind to an identity (name key and address) per room, outliving the socket;
 //! - each gateway **instance** keeps a heartbeat; entries of an instance whose heartbeat lapsed
 //!   (a killed process) are removed by whichever instance sweeps first;
 //! - **room channels** carry the frames of a room to every instance following it, in one order;
 //!   an **announcement channel** carries API/CLI posts and emote changes to every instance.
 
 mod memory;
+mod mute_table;
 mod redis;
 
 pub use memory::MemoryState;
@@ -194,6 +196,36 @@ pub trait ChatState: SharedState {
     /// Removes entries of instances whose heartbeat lapsed and stale presence; returns the
     /// entries this call removed, as `(room, member)`.
     async fn sweep(&self) -> StateResult<Vec<(String, Member)>>;
+
+    /// Binds a mute in `room` to an identity — its name key and, when known, its address —
+    /// for `mute.ttl` (`None`: until lifted), whatever socket or instance it comes back on.
+    async fn bind_mute(&self, room: &str, mute: &MuteBinding) -> StateResult<()>;
+
+    /// Lifts the mute of the name key `name_key`, of the address it was bound with, and of
+    /// `addr` (the chatter's address now, when it came back under another name).
+    async fn lift_mute(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<()>;
+
+    /// Whether the name key or the address (when given) is muted in `room` now.
+    async fn is_muted(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<bool>;
+}
+
+/// A mute bound to an identity (see [`ChatState::bind_mute`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MuteBinding {
+    pub name_key: String,
+    pub addr: Option<String>,
+    pub ttl: Option<Duration>,
+}
+
+impl MuteBinding {
+    /// The mute of `member` (its name key and address), until lifted.
+    pub fn of(member: &Member) -> Self {
+        Self {
+            name_key: member.key.clone(),
+            addr: member.addr.clone(),
+            ttl: None,
+        }
+    }
 }
 
 /// Tunables of a backend.

@@ -39,13 +39,26 @@ impl Chat {
 
     /// Connects sending a `Cookie` header, as a browser holding a viewer pass does.
     pub async fn connect_with_cookie(base: &str, cookie: &str) -> Self {
-        let mut req = ws_url(base).into_client_request().expect("request");
-        req.headers_mut()
-            .insert("cookie", cookie.parse().expect("cookie header"));
-        let (ws, _) = tokio_tungstenite::connect_async(req)
+        Self::connect_with(base, &[("cookie", cookie)])
             .await
-            .expect("websocket connect");
-        Self { ws }
+            .expect("websocket connect")
+    }
+
+    /// Connects sending `headers` with the handshake (`Origin`, `Cookie`...); the HTTP status
+    /// of a refused handshake.
+    pub async fn connect_with(base: &str, headers: &[(&str, &str)]) -> Result<Self, u16> {
+        use tokio_tungstenite::tungstenite::Error;
+        let mut req = ws_url(base).into_client_request().expect("request");
+        for (name, value) in headers {
+            let name = http::HeaderName::from_bytes(name.as_bytes()).expect("header name");
+            req.headers_mut()
+                .insert(name, value.parse().expect("header value"));
+        }
+        match tokio_tungstenite::connect_async(req).await {
+            Ok((ws, _)) => Ok(Self { ws }),
+            Err(Error::Http(r)) => Err(r.status().as_u16()),
+            Err(e) => panic!("websocket connect: {e}"),
+        }
     }
 
     /// Opens the chat over a TCP connection the test made itself (to shape its buffers).

@@ -40,7 +40,7 @@ pub fn color(call: Call) -> Effects {
         ..sender.clone()
     }
     .bumped();
-    vec![Effect::Change(Change {
+    vec![Effect::change(Change {
         before: sender.clone(),
         after,
         confirm: vec![Outgoing::ReturnColor { color }],
@@ -60,7 +60,7 @@ pub fn name(call: Call) -> Effects {
     if let Err(msg) = check_new_name(call.room, sender, name) {
         return reply(msg);
     }
-    vec![Effect::Change(Change::new(sender, sender.renamed(name)))]
+    vec![Effect::change(Change::new(sender, sender.renamed(name)))]
 }
 
 pub fn themes(call: Call) -> Effects {

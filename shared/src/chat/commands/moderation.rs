@@ -35,7 +35,7 @@ pub fn set_muted(call: Call, muted: bool) -> Effects {
         };
         return reply(format!("User '{who}' {state}."));
     }
-    vec![Effect::Change(Change {
+    vec![Effect::change(Change {
         before: target.clone(),
         after: Member {
             muted,
@@ -77,7 +77,7 @@ pub fn rename(call: Call) -> Effects {
     if let Err(msg) = check_new_name(room, target, new_name) {
         return reply(msg);
     }
-    vec![Effect::Change(Change::new(
+    vec![Effect::change(Change::new(
         target,
         target.renamed(new_name),
     ))]

@@ -40,7 +40,7 @@ pub fn set_moderator(call: Call, promote: bool) -> Effects {
     } else {
         ChatterType::Normal
     };
-    vec![Effect::Change(Change {
+    vec![Effect::change(Change {
         before: target.clone(),
         after: Member {
             kind,

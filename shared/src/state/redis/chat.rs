@@ -5,7 +5,7 @@ use super::scripts::{CLAIM, RELEASE, REPLACE};
 use super::subscriber::subscribe_confirmed;
 use super::{parse_member, to_json, unavailable, RedisState, INBOUND_CAPACITY};
 use crate::chat::Member;
-use crate::state::{now_ms, ChatState, Inbound, Replace, StateError, StateResult};
+use crate::state::{now_ms, ChatState, Inbound, MuteBinding, Replace, StateError, StateResult};
 use async_trait::async_trait;
 use bytes::Bytes;
 use fred::interfaces::{
@@ -225,5 +225,17 @@ impl ChatState for RedisState {
         let removed = self.sweep_rosters().await?;
         self.sweep_presence().await?;
         Ok(removed)
+    }
+
+    async fn bind_mute(&self, room: &str, mute: &MuteBinding) -> StateResult<()> {
+        self.bind_mute_keys(room, mute).await
+    }
+
+    async fn lift_mute(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<()> {
+        self.lift_mute_keys(room, name_key, addr).await
+    }
+
+    async fn is_muted(&self, room: &str, name_key: &str, addr: Option<&str>) -> StateResult<bool> {
+        self.mute_exists(room, name_key, addr).await
     }
 }

@@ -18,6 +18,7 @@
 //! Scripts are sent with EVAL (Redis caches them by hash), so a restarted Redis needs no reload.
 
 mod chat;
+mod mutes;
 mod scripts;
 mod subscriber;
 mod sweep;

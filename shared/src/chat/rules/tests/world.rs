@@ -88,7 +88,7 @@ pub fn names(c: &Change) -> (&str, &str) {
 
 pub fn change(effects: Vec<Effect>) -> Change {
     match effects.as_slice() {
-        [Effect::Change(c)] => c.clone(),
+        [Effect::Change(c)] => c.as_ref().clone(),
         other => panic!("expected one change, got {other:?}"),
     }
 }
