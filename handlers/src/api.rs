@@ -302,3 +302,13 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         },
     ))
 }
+
+/// `GET /api/streams`: the streamer's stream sessions, newest first (SPEC §8).
+pub async fn get_streams(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let s = match authenticate(&ctx, &req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(r),
+    };
+    let streams = ctx.store.streams(&s.room()).await?;
+    Ok(json(StatusCode::OK, &streams))
+}

@@ -1,5 +1,6 @@
 //! nginx-rtmp's publish hooks: `on_publish` decides whether a stream key may publish, and
-//! `on_publish_done` records the end of a stream.
+//! `on_publish_done` records the end of a stream: an audit event each, and the stream session
+//! of `GET /api/streams` (one open stream a room, however many qualities nginx relays).
 //!
 //! nginx-rtmp POSTs `app=…&flashver=…&tcurl=…&addr=<client ip>&clientid=N&call=publish&
 //! name=<key>&type=live` (query arguments of the publish URL appended); a GET with the same
@@ -32,7 +33,7 @@ use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::config::PublishMode;
 use rsstreaming_shared::net::{allowed, IpBlock};
-use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
+use rsstreaming_shared::store::{event_kind, now_ms, NewEvent, Streamer};
 use std::net::IpAddr;
 
 /// The hook's fields: the query string, then (for POST) the form body.
@@ -141,6 +142,9 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
                     meta(Some(s.username.as_str()), &app, client),
                 ))
                 .await?;
+            // One stream a room: a second publish while one is open (a transcode's relays
+            // never get here) continues it.
+            ctx.store.open_stream(&room, now_ms()).await?;
             tracing::info!(streamer = %s.username, %app, %client, "publish accepted");
             Ok(match ctx.hls.mode() {
                 PublishMode::Rename => respond::text(StatusCode::OK, "ok\n"),
@@ -188,6 +192,7 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
     };
     if let Some(s) = streamer {
         let room = s.room();
+        ctx.store.close_stream(&room, now_ms()).await?;
         let start = ctx
             .store
             .latest_event(&room, event_kind::STREAM_START)

@@ -58,6 +58,8 @@ pub struct Config {
     pub publish: PublishConfig,
     #[serde(default)]
     pub hls: HlsConfig,
+    #[serde(default)]
+    pub streams: StreamsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -126,6 +128,27 @@ pub struct HlsConfig {
     pub accel_redirect: Option<String>,
 }
 
+/// Stream sessions (SPEC §8): how often `serve` samples the viewers and chatters of live streams.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamsConfig {
+    /// Seconds between two samples (one sampler per site, whatever the number of instances).
+    #[serde(default = "default_sample_secs")]
+    pub sample_secs: u64,
+}
+
+impl Default for StreamsConfig {
+    fn default() -> Self {
+        Self {
+            sample_secs: default_sample_secs(),
+        }
+    }
+}
+
+fn default_sample_secs() -> u64 {
+    30
+}
+
 fn default_hls_dir() -> PathBuf {
     PathBuf::from("hls")
 }
@@ -166,6 +189,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["publish", "mode"], Leaf::Text),
     (&["publish", "allow"], Leaf::List),
     (&["hls", "accel_redirect"], Leaf::Text),
+    (&["streams", "sample_secs"], Leaf::Number),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.
@@ -251,6 +275,9 @@ impl Config {
         for a in &self.publish.allow {
             crate::net::IpBlock::parse(a)
                 .map_err(|e| format!("key `publish.allow`: `{a}`: {e}"))?;
+        }
+        if !(1..=86_400).contains(&self.streams.sample_secs) {
+            return Err("key `streams.sample_secs`: must be 1 to 86400 seconds".into());
         }
         self.database_url()?;
         Ok(())

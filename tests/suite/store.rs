@@ -317,3 +317,72 @@ async fn outbox_and_settings() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn stream_sessions_fold_samples_and_count_lines() {
+    on_both(|s| async move {
+        let line = |kind, who: &str, ts| NewEvent {
+            ts,
+            ..NewEvent::now("room", kind, json!({"username": who, "message": "x"}))
+        };
+        s.record_event(line(event_kind::MESSAGE, "Early", 500))
+            .await
+            .unwrap();
+        assert!(s.open_stream("Room", 1_000).await.unwrap());
+        assert!(
+            !s.open_stream("room", 2_000).await.unwrap(),
+            "one open stream a room"
+        );
+        assert!(s.open_stream("other", 1_000).await.unwrap());
+        let open = s.open_streams().await.unwrap();
+        assert_eq!(open.len(), 2);
+        let id = open.iter().find(|o| o.room == "room").unwrap().id;
+        s.record_sample(id, 1_500, 2, 1).await.unwrap();
+        s.record_sample(id, 2_500, 5, 2).await.unwrap();
+        s.record_sample(id, 3_500, 1, 1).await.unwrap();
+        for (kind, who, ts) in [
+            (event_kind::MESSAGE, "Ann", 1_100),
+            (event_kind::ACTION, "ann", 1_200),
+            (event_kind::DRAWING, "Cid", 1_300),
+            (event_kind::JOIN, "Dee", 1_400),
+            (event_kind::MESSAGE, "Late", 9_000),
+        ] {
+            s.record_event(line(kind, who, ts)).await.unwrap();
+        }
+        assert!(s.close_stream("ROOM", 4_900).await.unwrap());
+        assert!(!s.close_stream("room", 5_000).await.unwrap(), "closed once");
+        let listed = s.streams("room").await.unwrap();
+        assert_eq!(listed.len(), 1);
+        let got = &listed[0];
+        assert_eq!((got.started, got.ended, got.duration_s), (1, Some(4), 3));
+        assert_eq!((got.peak_viewers, got.avg_viewers), (5, 2.67));
+        assert_eq!((got.lines, got.unique_chatters), (3, 2));
+        assert_eq!(s.open_streams().await.unwrap().len(), 1);
+        assert!(s.open_stream("room", 10_000).await.unwrap());
+        let listed = s.streams("room").await.unwrap();
+        assert_eq!(listed.len(), 2);
+        assert!(listed[0].id > listed[1].id && listed[0].ended.is_none());
+        assert_eq!((listed[0].peak_viewers, listed[0].avg_viewers), (0, 0.0));
+        assert!(s.streams("nobody").await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_lease_has_one_holder_until_it_lapses() {
+    on_both(|s| async move {
+        let long = std::time::Duration::from_secs(60);
+        let short = std::time::Duration::from_millis(50);
+        assert!(s.take_lease("job", "a", short).await.unwrap());
+        assert!(!s.take_lease("job", "b", long).await.unwrap());
+        assert!(s.take_lease("job", "a", short).await.unwrap(), "renewed");
+        assert!(s.take_lease("other", "b", long).await.unwrap());
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert!(
+            s.take_lease("job", "b", long).await.unwrap(),
+            "lapsed: taken over"
+        );
+        assert!(!s.take_lease("job", "a", long).await.unwrap());
+    })
+    .await;
+}

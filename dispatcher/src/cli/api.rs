@@ -282,7 +282,7 @@ fn format_line(l: &Line) -> String {
 }
 
 /// `YYYY-MM-DD HH:MM:SS` UTC of a Unix time (days-to-civil, Howard Hinnant's algorithm).
-fn utc(ts: i64) -> String {
+pub(super) fn utc(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
     let z = days + 719_468;

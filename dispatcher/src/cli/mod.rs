@@ -6,6 +6,7 @@ mod emote;
 mod import;
 mod message;
 mod streamer;
+mod streams;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use rsstreaming_shared::{Config, Store};

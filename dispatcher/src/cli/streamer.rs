@@ -1,4 +1,4 @@
-//! `streamer list | add | drop | key | description | password | chat`.
+//! `streamer list | add | drop | key | description | password | chat | streams`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
@@ -67,6 +67,14 @@ pub enum StreamerAction {
         #[arg(long, value_parser = ["enabled", "hidden", "disabled"])]
         setting: String,
     },
+    /// List a streamer's past and live streams, newest first (as `GET /api/streams`).
+    Streams {
+        #[command(flatten)]
+        user: UserArg,
+        /// The JSON array `GET /api/streams` answers instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
@@ -123,6 +131,9 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             let setting: ChatSetting = setting.parse().map_err(anyhow::Error::msg)?;
             store.set_chat(&user.username, setting).await?;
             println!("chat of {} set to {}", user.username, setting.as_str());
+        }
+        StreamerAction::Streams { user, json } => {
+            super::streams::list(store, &user.username, json).await?
         }
     }
     store.close().await;

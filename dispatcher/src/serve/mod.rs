@@ -1,11 +1,12 @@
 //! `rsstreaming serve`: the hyper server that runs every handler of the route table, serves the
-//! chat gateway on `/ws`, and shuts down gracefully on SIGINT/SIGTERM. What happens to one
-//! request is in [`dispatch`].
+//! chat gateway on `/ws`, samples live streams ([`sampler`]), and shuts down gracefully on
+//! SIGINT/SIGTERM. What happens to one request is in [`dispatch`].
 //!
 //! Logs go to stderr through `tracing` (`RUST_LOG` overrides the level), as text or JSON lines
 //! (`--log-format`, or `RSSTREAMING_LOG_FORMAT`).
 
 mod dispatch;
+mod sampler;
 
 use crate::gateway::Gateway;
 use anyhow::Context;
@@ -68,6 +69,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
         .await
         .context("starting the chat gateway")?;
     let store = ctx.store.clone();
+    let sampler = tokio::spawn(sampler::run(ctx.clone()));
     let app = Arc::new(App {
         ctx,
         router,
@@ -114,6 +116,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     }
     tracing::info!("shutting down");
     drop(listener);
+    sampler.abort();
     gateway.shutdown().await;
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

@@ -124,6 +124,12 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/api/streams",
+            "api_get_streams",
+            api_handler!(api::get_streams),
+        ),
+        r(
+            Method::GET,
             "/hls/{file}",
             "hls_public_file",
             handler!(segments::public_file),

@@ -1,4 +1,5 @@
-//! The persistent store: streamers, emotes, the events audit log, settings and the chat outbox.
+//! The persistent store: streamers, emotes, the events audit log, settings, the chat outbox,
+//! stream sessions and job leases.
 //!
 //! One implementation over sqlx's `Any` driver serves MariaDB/MySQL (production) and SQLite (the
 //! embedded default) with the same SQL, so both behave alike and one conformance suite covers
@@ -8,10 +9,12 @@
 mod emotes;
 mod events;
 mod import;
+mod lease;
 pub mod migrate;
 mod outbox;
 mod profile;
 mod streamers;
+mod streams;
 
 pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
@@ -20,6 +23,7 @@ pub use import::{ImportTx, ImportedStreamer};
 pub use outbox::OutboxMessage;
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use streamers::{ChatSetting, Streamer};
+pub use streams::{OpenStream, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection, Executor};
@@ -117,6 +121,16 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
             msg.contains("UNIQUE constraint failed") || msg.contains("Duplicate entry")
         }
         _ => false,
+    }
+}
+
+/// The outcome of an insert that a unique constraint may refuse: true when the row went in,
+/// false when the constraint kept it out (someone else holds it).
+fn inserted(result: Result<sqlx::any::AnyQueryResult, sqlx::Error>) -> StoreResult<bool> {
+    match result {
+        Ok(_) => Ok(true),
+        Err(e) if is_unique_violation(&e) => Ok(false),
+        Err(e) => Err(e.into()),
     }
 }
 

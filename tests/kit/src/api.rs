@@ -105,4 +105,11 @@ impl Api {
         let req = self.http.get(format!("{}{path}", self.base));
         self.authed(req).send().await.expect("GET")
     }
+
+    /// `GET /api/streams`: the stream sessions, newest first (asserts 200).
+    pub async fn streams(&self) -> Vec<Value> {
+        let r = self.get("/api/streams").await;
+        assert_eq!(r.status(), 200, "GET /api/streams");
+        r.json().await.expect("streams JSON")
+    }
 }

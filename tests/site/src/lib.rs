@@ -14,6 +14,7 @@ pub mod http_hls;
 pub mod http_live;
 pub mod http_operator;
 pub mod http_publish;
+pub mod http_streams;
 
 use rsstreaming_testkit::raw::raw_get;
 use rsstreaming_testkit::{Site, SiteBuilder};
@@ -91,6 +92,7 @@ macro_rules! site_tests {
                 allow_list_is_configurable,
                 key_guessing_is_throttled_per_client_address,
             ],
+            http_streams: [streams_are_recorded_with_viewers_chatters_and_lines],
             chat_cluster: [
                 two_instances_act_as_one_chat,
                 a_killed_instances_chatters_leave_within_30_seconds,

@@ -1,0 +1,168 @@
+//! Stream sessions: each publish start/stop of a room is one row of `streams`, and the sampler
+//! (`rsstreaming serve`, one instance per site through a [lease](super::Store::take_lease)) adds
+//! viewer/chatter samples to the open ones.
+//!
+//! Peak and average viewers are kept as running aggregates on the row as samples arrive, so
+//! listing streams reads no samples; lines and unique chatters are counted from the events
+//! table (`message`, `action`, `drawing` of the room between start and end), which the chat
+//! already writes, so the chat's path gains nothing.
+
+use super::{inserted, now_ms, Store, StoreResult};
+use serde::Serialize;
+use sqlx::Row;
+
+/// The most streams `GET /api/streams` and `streamer streams` list (the newest).
+pub const MAX_LISTED: i64 = 200;
+
+/// One stream as the API and the CLI show it. Times are Unix seconds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreamSummary {
+    pub id: i64,
+    pub started: i64,
+    /// `None` while the stream is live.
+    pub ended: Option<i64>,
+    /// Until the end, or until now while live.
+    pub duration_s: i64,
+    pub peak_viewers: i64,
+    /// The mean of the samples, two decimals; 0 before the first sample.
+    pub avg_viewers: f64,
+    /// Distinct names (case-insensitively) that wrote a line during the stream.
+    pub unique_chatters: i64,
+    /// Messages, actions and drawings written during the stream.
+    pub lines: i64,
+}
+
+/// An open stream, for the sampler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenStream {
+    pub id: i64,
+    pub room: String,
+}
+
+impl Store {
+    /// Opens a stream of `room` at `at_ms` unless one is open already (a second publish of a
+    /// room, e.g. nginx reconnecting, continues it). True when a new one was opened.
+    pub async fn open_stream(&self, room: &str, at_ms: i64) -> StoreResult<bool> {
+        let room = room.to_ascii_lowercase();
+        let result =
+            sqlx::query("INSERT INTO streams (room, open_room, started_at) VALUES (?, ?, ?)")
+                .bind(&room)
+                .bind(&room)
+                .bind(at_ms)
+                .execute(&self.pool)
+                .await;
+        inserted(result)
+    }
+
+    /// Ends the open stream of `room` at `at_ms`; false when none was open.
+    pub async fn close_stream(&self, room: &str, at_ms: i64) -> StoreResult<bool> {
+        let done =
+            sqlx::query("UPDATE streams SET ended_at = ?, open_room = NULL WHERE open_room = ?")
+                .bind(at_ms)
+                .bind(room.to_ascii_lowercase())
+                .execute(&self.pool)
+                .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Every stream open now, on any room.
+    pub async fn open_streams(&self) -> StoreResult<Vec<OpenStream>> {
+        let rows = sqlx::query("SELECT id, room FROM streams WHERE open_room IS NOT NULL")
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(OpenStream {
+                    id: r.try_get("id")?,
+                    room: super::text(r, "room")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records one sample of a stream and folds it into the stream's peak and average.
+    pub async fn record_sample(
+        &self,
+        stream_id: i64,
+        at_ms: i64,
+        viewers: i64,
+        chatters: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "INSERT INTO stream_samples (stream_id, ts, viewers, chatters) VALUES (?, ?, ?, ?)",
+        )
+        .bind(stream_id)
+        .bind(at_ms)
+        .bind(viewers)
+        .bind(chatters)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE streams SET samples = samples + 1, viewers_sum = viewers_sum + ?, \
+             peak_viewers = CASE WHEN peak_viewers < ? THEN ? ELSE peak_viewers END WHERE id = ?",
+        )
+        .bind(viewers)
+        .bind(viewers)
+        .bind(viewers)
+        .bind(stream_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The streams of `room`, newest first, at most [`MAX_LISTED`].
+    pub async fn streams(&self, room: &str) -> StoreResult<Vec<StreamSummary>> {
+        let room = room.to_ascii_lowercase();
+        let rows = sqlx::query(
+            "SELECT id, started_at, ended_at, samples, viewers_sum, peak_viewers FROM streams \
+             WHERE room = ? ORDER BY id DESC LIMIT ?",
+        )
+        .bind(&room)
+        .bind(MAX_LISTED)
+        .fetch_all(&self.pool)
+        .await?;
+        let now = now_ms();
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let started: i64 = r.try_get("started_at")?;
+            let ended: Option<i64> = r.try_get("ended_at")?;
+            let samples: i64 = r.try_get("samples")?;
+            let sum: i64 = r.try_get("viewers_sum")?;
+            let until = ended.unwrap_or(now).max(started);
+            let (lines, unique_chatters) = self.lines_between(&room, started, until).await?;
+            out.push(StreamSummary {
+                id: r.try_get("id")?,
+                started: started / 1000,
+                ended: ended.map(|e| e / 1000),
+                // In whole seconds of the figures shown, so `ended - started` is the duration.
+                duration_s: until / 1000 - started / 1000,
+                peak_viewers: r.try_get("peak_viewers")?,
+                avg_viewers: if samples > 0 {
+                    (sum as f64 / samples as f64 * 100.0).round() / 100.0
+                } else {
+                    0.0
+                },
+                unique_chatters,
+                lines,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Lines and distinct writers of a room between two instants (ms, inclusive).
+    async fn lines_between(&self, room: &str, from: i64, to: i64) -> StoreResult<(i64, i64)> {
+        let row = sqlx::query(
+            "SELECT COUNT(*) AS n, COUNT(DISTINCT LOWER(JSON_EXTRACT(meta, '$.username'))) AS u \
+             FROM events WHERE room = ? AND kind IN ('message', 'action', 'drawing') \
+             AND ts >= ? AND ts <= ?",
+        )
+        .bind(room)
+        .bind(from)
+        .bind(to)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((row.try_get("n")?, row.try_get("u")?))
+    }
+}
