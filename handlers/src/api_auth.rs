@@ -18,16 +18,22 @@ use rsstreaming_shared::store::Streamer;
 
 type Authenticated = Result<Result<Streamer, Response<Bytes>>, crate::respond::HandlerError>;
 
-fn unauthorized() -> Response<Bytes> {
-    let mut r = json_error(
-        StatusCode::UNAUTHORIZED,
-        "authentication required: Basic username:stream key, or Bearer API token",
-    );
-    respond::set_header(
-        &mut r,
-        header::WWW_AUTHENTICATE,
-        "Basic realm=\"rsstreaming\", Bearer realm=\"rsstreaming\"",
-    );
+/// 401; the challenge names the scheme the request tried (Basic when none: what a browser or
+/// a plain HTTP client can answer).
+fn unauthorized(tried_bearer: bool) -> Response<Bytes> {
+    let (why, challenge) = if tried_bearer {
+        (
+            "unknown or revoked API token",
+            "Bearer realm=\"rsstreaming\", error=\"invalid_token\"",
+        )
+    } else {
+        (
+            "authentication required: Basic username:stream key, or Bearer API token",
+            "Basic realm=\"rsstreaming\"",
+        )
+    };
+    let mut r = json_error(StatusCode::UNAUTHORIZED, why);
+    respond::set_header(&mut r, header::WWW_AUTHENTICATE, challenge);
     r
 }
 
@@ -44,7 +50,7 @@ pub(crate) async fn authenticate(ctx: &Ctx, req: &Request<Bytes>) -> Authenticat
         return by_token(ctx, req, token).await;
     }
     let Some((username, key)) = basic_auth(req) else {
-        return Ok(Err(unauthorized()));
+        return Ok(Err(unauthorized(false)));
     };
     let room = username.to_lowercase();
     let limits = [
@@ -62,7 +68,7 @@ pub(crate) async fn authenticate(ctx: &Ctx, req: &Request<Bytes>) -> Authenticat
         }
         None => {
             attempt.failed();
-            Ok(Err(unauthorized()))
+            Ok(Err(unauthorized(false)))
         }
     }
 }
@@ -84,7 +90,7 @@ async fn by_token(ctx: &Ctx, req: &Request<Bytes>, token: &str) -> Authenticated
     };
     let Some((s, scopes)) = ctx.store.streamer_by_token(token).await? else {
         attempt.failed();
-        return Ok(Err(unauthorized()));
+        return Ok(Err(unauthorized(true)));
     };
     attempt.succeeded(&*ctx.state).await?;
     match req.extensions().get::<ApiScope>() {
