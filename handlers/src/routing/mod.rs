@@ -9,7 +9,7 @@ mod router;
 mod table;
 
 pub use router::{Lookup, RouteTableError, Router};
-pub use table::routes;
+pub use table::{routes, serve_only};
 
 use crate::respond::text;
 use crate::Ctx;
