@@ -15,7 +15,7 @@
 //!   Basic auth) and building responses, with the one error type handlers bubble up;
 //! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
 //!   `/emotes.json`), `probes.rs` (`/healthz` liveness, `/readyz` readiness), `playlists.rs`,
-//!   `segments.rs` (`/hls/…`), `api.rs` (the
+//!   `segments.rs` (`/hls/…`), `metrics.rs` (`GET /metrics`, allow-listed), `api.rs` (the
 //!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
 //!   `assets/` (the embedded front end and `GET /static/…`), `openapi.rs` (`GET /api/openapi.json`,
 //!   the API's document, which also says which query parameters `/api/*` takes);
@@ -54,6 +54,7 @@ mod api_auth;
 mod assets;
 mod context;
 mod liveness;
+mod metrics;
 mod openapi;
 mod pages;
 mod playlists;
@@ -69,7 +70,7 @@ pub use context::{Ctx, CtxError, Schema};
 pub use request::{cookies, forwarded};
 pub use respond::text as plain_text;
 pub use routing::{
-    loggable_path, routes, run, unrouted, Handler, HandlerFuture, Lookup, Params, Route,
-    RouteTableError, Router, MAX_BODY,
+    loggable_path, routes, run, serve_only, unrouted, Handler, HandlerFuture, Lookup, Params,
+    Route, RouteTableError, Router, MAX_BODY,
 };
 pub use rsstreaming_shared::net::Caller;

@@ -32,7 +32,7 @@ use http::{Method, Request, StatusCode};
 use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::config::PublishMode;
-use rsstreaming_shared::net::{allowed, IpBlock};
+use rsstreaming_shared::net::{allowed, blocks, IpBlock};
 use rsstreaming_shared::store::{event_kind, now_ms, NewEvent, Streamer};
 use std::net::IpAddr;
 
@@ -47,12 +47,7 @@ fn hook_fields(req: &Request<Bytes>) -> Vec<(String, String)> {
 }
 
 fn allow_list(ctx: &Ctx) -> Vec<IpBlock> {
-    ctx.config
-        .publish
-        .allow
-        .iter()
-        .filter_map(|a| IpBlock::parse(a).ok())
-        .collect()
+    blocks(&ctx.config.publish.allow)
 }
 
 /// What a hook call is about.

@@ -8,9 +8,13 @@
 //! table **except the publish hooks**, which answers as the dispatcher would (the page, 404, or
 //! 405 + `Allow`). The hooks trust only the RTMP host's address; a catch-all holding them would
 //! answer `HEAD /auth/on_publish` under the browsers' trust settings, so it does not have them.
+//!
+//! Routes that belong to the long-lived process alone ([`serve_only`]: `GET /metrics`, whose
+//! counters would describe one function instance) get no function and are not in the fallback
+//! either, so the deployment answers them 404.
 
 use http::Method;
-use rsstreaming_handlers::Route;
+use rsstreaming_handlers::{serve_only, Route};
 use std::collections::HashMap;
 
 /// The name of the fallback function behind the `$default` route.
@@ -50,8 +54,8 @@ impl FunctionSpec {
 
 /// Every function of the deployment, in table order, the fallback last.
 pub fn functions(table: &[Route]) -> Vec<FunctionSpec> {
-    let mut out: Vec<FunctionSpec> = table
-        .iter()
+    let deployed = || table.iter().filter(|r| !serve_only(r));
+    let mut out: Vec<FunctionSpec> = deployed()
         .map(|r| FunctionSpec {
             name: r.name.to_string(),
             selector: r.name.to_string(),
@@ -59,8 +63,7 @@ pub fn functions(table: &[Route]) -> Vec<FunctionSpec> {
             publish_hook: is_publish_hook(r),
         })
         .collect();
-    let fallback: Vec<&str> = table
-        .iter()
+    let fallback: Vec<&str> = deployed()
         .filter(|r| !is_publish_hook(r))
         .map(|r| r.name)
         .collect();
@@ -103,7 +106,7 @@ pub struct ApiRouter {
 impl ApiRouter {
     pub fn new(table: &[Route]) -> Result<Self, String> {
         let mut by_method: HashMap<Method, matchit::Router<&'static str>> = HashMap::new();
-        for r in table {
+        for r in table.iter().filter(|r| !serve_only(r)) {
             by_method
                 .entry(r.method.clone())
                 .or_default()

@@ -15,7 +15,7 @@
 use bytes::Bytes;
 use http::{Method, Request, Response, StatusCode};
 use rsstreaming_handlers::{
-    loggable_path, plain_text, unrouted, Ctx, Lookup, Route, Router, MAX_BODY,
+    loggable_path, plain_text, serve_only, unrouted, Ctx, Lookup, Route, Router, MAX_BODY,
 };
 use std::collections::BTreeSet;
 
@@ -41,7 +41,9 @@ pub struct Function {
 
 impl Function {
     /// Selects the routes named in `names` (comma-separated route names, or `*`) from `table`.
+    /// A [`serve_only`] route (`/metrics`) is no function's: here it does not exist (404).
     pub fn select(table: &[Route], names: &str) -> Result<Self, SelectError> {
+        let table: Vec<Route> = table.iter().filter(|r| !serve_only(r)).cloned().collect();
         let known = || {
             table
                 .iter()
@@ -155,6 +157,24 @@ mod tests {
             Function::select(&table(), " , "),
             Err(SelectError::Empty { .. })
         ));
+    }
+
+    #[test]
+    fn no_function_serves_metrics() {
+        let site = rsstreaming_handlers::routes();
+        let f = Function::select(&site, "*").unwrap();
+        assert!(f.routes().all(|r| !serve_only(r)));
+        // `/metrics` is then `/{streamer}` of a name no streamer can have (a reserved one): 404.
+        match f.resolve(&Method::GET, "/metrics") {
+            Lookup::Found(route, _) => assert_eq!(route.name, "stream_redirect"),
+            _ => panic!("expected /{{streamer}}"),
+        }
+        assert!(Function::select(&site, "metrics").is_err());
+        let api = crate::ApiRouter::new(&site).unwrap();
+        assert_eq!(
+            api.function_for(&Method::GET, "/metrics"),
+            "stream_redirect"
+        );
     }
 
     #[test]

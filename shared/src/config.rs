@@ -60,6 +60,8 @@ pub struct Config {
     pub hls: HlsConfig,
     #[serde(default)]
     pub streams: StreamsConfig,
+    #[serde(default)]
+    pub metrics: MetricsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -117,6 +119,23 @@ pub enum PublishMode {
     #[default]
     Rename,
     Redirect,
+}
+
+/// Who may read `GET /metrics`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    /// Addresses (exact IPs or CIDR blocks) answered on `/metrics`; the rest get 403.
+    #[serde(default = "default_hook_allow")]
+    pub allow: Vec<String>,
+}
+
+impl Default for MetricsConfig {
+    fn default() -> Self {
+        Self {
+            allow: default_hook_allow(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -190,6 +209,7 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["publish", "allow"], Leaf::List),
     (&["hls", "accel_redirect"], Leaf::Text),
     (&["streams", "sample_secs"], Leaf::Number),
+    (&["metrics", "allow"], Leaf::List),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.
@@ -272,9 +292,14 @@ impl Config {
                 ));
             }
         }
-        for a in &self.publish.allow {
-            crate::net::IpBlock::parse(a)
-                .map_err(|e| format!("key `publish.allow`: `{a}`: {e}"))?;
+        let lists = [
+            ("publish.allow", &self.publish.allow),
+            ("metrics.allow", &self.metrics.allow),
+        ];
+        for (key, list) in lists {
+            for a in list {
+                crate::net::IpBlock::parse(a).map_err(|e| format!("key `{key}`: `{a}`: {e}"))?;
+            }
         }
         if !(1..=86_400).contains(&self.streams.sample_secs) {
             return Err("key `streams.sample_secs`: must be 1 to 86400 seconds".into());

@@ -16,7 +16,8 @@
 //! - [`chat`]: the chat's frames, its one command table and its rules as pure functions;
 //! - [`post`]: the one way a line is posted for a streamer (API, CLI, the gateway's delivery);
 //! - [`text`], [`drawing`]: text handling (names, colors, emoji), drawings;
-//! - [`logging`]: the one tracing setup.
+//! - [`logging`]: the one tracing setup;
+//! - [`metrics`]: the Prometheus metrics of the process (`GET /metrics`).
 
 pub mod auth;
 pub mod budget;
@@ -26,6 +27,7 @@ pub mod drawing;
 pub mod hls;
 pub mod import;
 pub mod logging;
+pub mod metrics;
 pub mod names;
 pub mod net;
 pub mod post;

@@ -207,6 +207,8 @@ async fn flood_control_slows_the_sender_only() {
 #[tokio::test]
 async fn a_slow_reader_is_dropped_without_stalling_the_room() {
     let site = site().await;
+    let dropped = "rsstreaming_chat_slow_readers_dropped_total";
+    let before = crate::metrics::value(&crate::metrics::scrape(&site).await, dropped);
     // A reader with a tiny receive buffer that never reads after logging in.
     let sock = tokio::net::TcpSocket::new_v4().unwrap();
     sock.set_recv_buffer_size(4096).unwrap();
@@ -251,4 +253,6 @@ async fn a_slow_reader_is_dropped_without_stalling_the_room() {
     }
     assert_eq!(got, 72, "the fast reader got every drawing");
     assert!(slow_left, "the slow reader was disconnected");
+    let after = crate::metrics::value(&crate::metrics::scrape(&site).await, dropped);
+    assert_eq!(after, before + 1.0, "counted once in /metrics");
 }

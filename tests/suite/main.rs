@@ -12,6 +12,7 @@ mod chat_names;
 mod cli;
 mod import;
 mod import_errors;
+mod metrics;
 mod migrations;
 mod operator;
 mod pystreaming;

@@ -1,6 +1,7 @@
 //! One connection's two loops: the reader hands each text frame to the [`Session`]; the writer
 //! drains the socket's queue into one flush per batch and pings an idle peer. A peer silent
 //! too long, too slow to take its frames, or sending a frame over the size limit is closed.
+//! An open connection counts in the `ws_connections` gauge (`/metrics`) until it ends.
 
 use super::peer::Peer;
 use super::session::Session;
@@ -10,6 +11,7 @@ use futures_util::{SinkExt, StreamExt};
 use hyper::upgrade::Upgraded;
 use hyper_util::rt::TokioIo;
 use rsstreaming_shared::chat::Outgoing;
+use rsstreaming_shared::metrics::metrics;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -41,8 +43,25 @@ fn config() -> WebSocketConfig {
     c
 }
 
+/// Counts a connection in `ws_connections` while it lives, also when its task ends early.
+struct Counted;
+
+impl Counted {
+    fn open() -> Self {
+        metrics().ws_connections.inc();
+        Counted
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        metrics().ws_connections.dec();
+    }
+}
+
 /// Serves an upgraded connection until it closes.
 pub async fn serve(gw: Arc<Gateway>, io: TokioIo<Upgraded>, peer: Peer) {
+    let _counted = Counted::open();
     let ws: Ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config())).await;
     let (sink, stream) = ws.split();
     let (socket, rx) = Socket::new(gw.next_socket_id());
@@ -123,7 +142,7 @@ async fn write_loop(
                         return;
                     }
                     Err(_) => {
-                        socket.close(CloseCode::Policy, "too slow: writes timed out");
+                        socket.close_slow("too slow: writes timed out");
                         return;
                     }
                 }

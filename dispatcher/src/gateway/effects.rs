@@ -6,6 +6,7 @@ use super::envelope::Route;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
 use rsstreaming_shared::state::{Announcement, MuteBinding, Replace};
@@ -41,6 +42,7 @@ pub async fn apply(
                     socket.send(&unavailable());
                     continue;
                 }
+                metrics().lines.inc();
                 gw.audit.record(NewEvent::now(
                     room,
                     kind.event_kind(),

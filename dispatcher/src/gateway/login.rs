@@ -9,6 +9,7 @@ use super::{unavailable, Gateway};
 use rsstreaming_shared::auth::may_view;
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
+use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::state::SharedState;
 use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
@@ -196,6 +197,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         color: member.color.clone(),
         users,
     });
+    metrics().logins.inc();
     if kind == ChatterType::Admin {
         socket.send(&Outgoing::server("You have admin rights."));
     }

@@ -1,9 +1,12 @@
 //! The handle of one open socket: its queue, bounded in frames and in bytes (a full queue
 //! closes the socket rather than slowing its room), its close request, and what it is logged in as. The connection's
 //! loops own the WebSocket itself; everything else talks to the socket through this handle.
+//! Each frame queued counts as a delivery, each socket closed for being too slow as a dropped
+//! slow reader (`/metrics`; atomic adds, no lock).
 
 use rsstreaming_shared::auth::Cookies;
 use rsstreaming_shared::chat::{Member, Outgoing};
+use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::{RoomName, Username};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -89,7 +92,7 @@ impl Socket {
                     h.push(msg);
                 } else {
                     drop(held);
-                    self.close(CloseCode::Policy, "too slow: messages were piling up");
+                    self.close_slow("too slow: messages were piling up");
                 }
                 return;
             }
@@ -102,7 +105,7 @@ impl Socket {
         let before = self.queued_bytes.fetch_add(bytes, Ordering::AcqRel);
         if before + bytes > QUEUE_BYTES {
             self.written(bytes);
-            self.close(CloseCode::Policy, "too slow: messages were piling up");
+            self.close_slow("too slow: messages were piling up");
             return false;
         }
         true
@@ -127,10 +130,12 @@ impl Socket {
     fn queue_charged(&self, msg: Message) {
         let bytes = msg.len();
         match self.tx.try_send(msg) {
-            Ok(()) => {}
+            Ok(()) => {
+                metrics().deliveries.inc();
+            }
             Err(mpsc::error::TrySendError::Full(_)) => {
                 self.written(bytes);
-                self.close(CloseCode::Policy, "too slow: messages were piling up")
+                self.close_slow("too slow: messages were piling up");
             }
             Err(mpsc::error::TrySendError::Closed(_)) => self.written(bytes),
         }
@@ -155,16 +160,25 @@ impl Socket {
         self.queue(frame(out));
     }
 
-    /// Asks both halves of the socket to stop, sending `code` to the peer.
-    pub fn close(&self, code: CloseCode, reason: &str) {
+    /// Closes a reader too slow for its room, counting it once.
+    pub fn close_slow(&self, reason: &str) {
+        if self.close(CloseCode::Policy, reason) {
+            metrics().slow_readers_dropped.inc();
+        }
+    }
+
+    /// Asks both halves of the socket to stop, sending `code` to the peer; false when it was
+    /// already closing.
+    pub fn close(&self, code: CloseCode, reason: &str) -> bool {
         if self.closing.swap(true, Ordering::AcqRel) {
-            return;
+            return false;
         }
         *lock(&self.close_frame) = Some(CloseFrame {
             code,
             reason: reason.to_string().into(),
         });
         self.closed.notify_waiters();
+        true
     }
 
     pub fn is_closing(&self) -> bool {

@@ -7,6 +7,9 @@
 //! `RUST_LOG=rsstreaming::serve=debug`): method, path, route, status, time and client, never a
 //! query string, and for `/hls/` and `/auth/` paths (which a careless URL could fill with a key)
 //! only the route. Server errors are logged at warn level always.
+//!
+//! Every answered request is counted for `/metrics` under its route's name (never its path, which
+//! may hold a key) and status, with its latency; a request no route takes counts as `unrouted`.
 
 use crate::gateway::Gateway;
 use bytes::Bytes;
@@ -17,6 +20,7 @@ use hyper::body::Incoming;
 use rsstreaming_handlers::{
     forwarded, loggable_path, plain_text, unrouted, Caller, Ctx, Lookup, Router, MAX_BODY,
 };
+use rsstreaming_shared::metrics::{metrics, UNROUTED};
 use rsstreaming_shared::net::ProxyHops;
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -76,13 +80,15 @@ impl App {
                     };
                     (name, response)
                 }
-                Lookup::MethodNotAllowed(allow) => ("-", unrouted(Some(&allow))),
-                Lookup::NotFound => ("-", unrouted(None)),
+                Lookup::MethodNotAllowed(allow) => (UNROUTED, unrouted(Some(&allow))),
+                Lookup::NotFound => (UNROUTED, unrouted(None)),
             }
         };
 
         let status = response.status();
-        let ms = started.elapsed().as_secs_f64() * 1000.0;
+        let took = started.elapsed();
+        metrics().request(route_name, status.as_u16(), took);
+        let ms = took.as_secs_f64() * 1000.0;
         let shown = loggable_path(&path);
         if status.is_server_error() {
             tracing::warn!(%method, path = shown, route = route_name, status = status.as_u16(), ms, client = %caller.addr, "request");

@@ -9,7 +9,7 @@ mod router;
 mod table;
 
 pub use router::{Lookup, RouteTableError, Router};
-pub use table::routes;
+pub use table::{routes, serve_only};
 
 use crate::respond::text;
 use crate::Ctx;
@@ -37,6 +37,17 @@ pub struct Route {
     pub path: &'static str,
     pub name: &'static str,
     pub handler: Handler,
+}
+
+impl Route {
+    pub fn new(method: Method, path: &'static str, name: &'static str, handler: Handler) -> Self {
+        Route {
+            method,
+            path,
+            name,
+            handler,
+        }
+    }
 }
 
 /// Path parameters captured by the router, by name.

@@ -1,7 +1,9 @@
 //! The route table: every URL of the site, in one place.
 
 use super::{HandlerFuture, Params, Route};
-use crate::{api, assets, openapi, pages, playlists, probes, publish_hooks, segments, Ctx};
+use crate::{
+    api, assets, metrics, openapi, pages, playlists, probes, publish_hooks, segments, Ctx,
+};
 use bytes::Bytes;
 use http::{Method, Request};
 use rsstreaming_shared::auth::ApiScope;
@@ -46,16 +48,21 @@ macro_rules! api_handler {
     }};
 }
 
+/// The name of the `GET /metrics` route: `serve` only, the cloud deployment leaves it out
+/// (see [`serve_only`]).
+pub const METRICS: &str = "metrics";
+
+/// Whether a route belongs to the long-lived `serve` process alone: `/metrics` reports the
+/// process's counters, which a function instance of the cloud deployment would give per
+/// instance and per cold start — meaningless there, so the deployment has no function for it.
+pub fn serve_only(route: &Route) -> bool {
+    route.name == METRICS
+}
+
 /// Every route of the site. Paths are matchit patterns; `name` is stable (the function name of
 /// a cloud deployment), one per entry.
 pub fn routes() -> Vec<Route> {
-    let r =
-        |method: Method, path: &'static str, name: &'static str, handler: super::Handler| Route {
-            method,
-            path,
-            name,
-            handler,
-        };
+    let r = Route::new;
     vec![
         r(
             Method::GET,
@@ -64,6 +71,7 @@ pub fn routes() -> Vec<Route> {
             handler!(probes::healthz),
         ),
         r(Method::GET, "/readyz", "readyz", handler!(probes::readyz)),
+        r(Method::GET, "/metrics", METRICS, handler!(metrics::scrape)),
         r(Method::GET, "/", "index", handler!(pages::index)),
         r(
             Method::GET,

@@ -24,8 +24,9 @@ pub fn valid_username(name: &str) -> bool {
 
 /// Names a streamer cannot take because the site's own routes live there (`/api/…`, `/hls/…`,
 /// `/ws`, ...); the handlers' tests check this list against the route table.
-pub const RESERVED_USERNAMES: &[&str] =
-    &["api", "auth", "healthz", "hls", "readyz", "static", "ws"];
+pub const RESERVED_USERNAMES: &[&str] = &[
+    "api", "auth", "healthz", "hls", "metrics", "readyz", "static", "ws",
+];
 
 /// Whether `name` (in any letter case) is one of [`RESERVED_USERNAMES`].
 pub fn reserved_username(name: &str) -> bool {

@@ -73,6 +73,11 @@ fn masked(value: u128, prefix: u8, bits: u8) -> u128 {
     (value >> shift) << shift
 }
 
+/// The blocks of a configured allow-list (checked at config load, so none is dropped there).
+pub fn blocks(list: &[String]) -> Vec<IpBlock> {
+    list.iter().filter_map(|a| IpBlock::parse(a).ok()).collect()
+}
+
 /// Whether any block of the list holds `ip`. The [`UNKNOWN`] caller is never allowed, even by
 /// `0.0.0.0/0`.
 pub fn allowed(blocks: &[IpBlock], ip: IpAddr) -> bool {
