@@ -39,6 +39,17 @@ pub struct Route {
     pub handler: Handler,
 }
 
+impl Route {
+    pub fn new(method: Method, path: &'static str, name: &'static str, handler: Handler) -> Self {
+        Route {
+            method,
+            path,
+            name,
+            handler,
+        }
+    }
+}
+
 /// Path parameters captured by the router, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params(pub Vec<(String, String)>);
