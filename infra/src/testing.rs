@@ -32,12 +32,7 @@ fn boom(_ctx: Ctx, _req: Request<Bytes>, _params: Params) -> HandlerFuture {
 }
 
 pub fn table() -> Vec<Route> {
-    let r = |method, path, name, handler| Route {
-        method,
-        path,
-        name,
-        handler,
-    };
+    let r = Route::new;
     vec![
         r(
             Method::GET,

@@ -39,6 +39,18 @@ pub struct Route {
     pub handler: Handler,
 }
 
+impl Route {
+    /// A route: what the table's rows (and test tables) are made of.
+    pub fn new(method: Method, path: &'static str, name: &'static str, handler: Handler) -> Self {
+        Self {
+            method,
+            path,
+            name,
+            handler,
+        }
+    }
+}
+
 /// Path parameters captured by the router, by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Params(pub Vec<(String, String)>);

@@ -53,13 +53,7 @@ pub fn serve_only(route: &Route) -> bool {
 /// Every route of the site. Paths are matchit patterns; `name` is stable (the function name of
 /// a cloud deployment), one per entry.
 pub fn routes() -> Vec<Route> {
-    let r =
-        |method: Method, path: &'static str, name: &'static str, handler: super::Handler| Route {
-            method,
-            path,
-            name,
-            handler,
-        };
+    let r = Route::new;
     vec![
         r(
             Method::GET,
