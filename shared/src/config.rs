@@ -438,8 +438,9 @@ mod tests {
     fn errors_name_the_file_and_the_key() {
         let e = parse("hls_dirr: x\n", &[]).unwrap_err().to_string();
         assert!(e.contains("test.yaml") && e.contains("hls_dirr"), "{e}");
-        // (yaml, environment, what the error must name)
-        let cases: &[(&str, &[(&str, &str)], &[&str])] = &[
+        /// A file, its environment, and what the error must name.
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+        let cases: &[Case] = &[
             (
                 "live_indicator_delay: soon\n",
                 &[],
