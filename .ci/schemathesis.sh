@@ -25,7 +25,11 @@ YAML
 key="fuzz-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 "$bin" --config "$work/config.yaml" streamer add --username fuzzer --key "$key" >/dev/null
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$bin" --config "$work/config.yaml" serve --host 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
+# Behind one trusted proxy hop, so each run comes from its own X-Forwarded-For address: the
+# wrong credentials of one run spend that address's guess budget (shared by keys and tokens),
+# not the next run's.
+"$bin" --config "$work/config.yaml" serve --host 127.0.0.1 --port "$port" --nginx-proxy 1 \
+  >"$work/serve.log" 2>&1 &
 server=$!
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -41,9 +45,10 @@ run() {
     --phases examples,coverage,fuzzing --max-examples 100 --request-timeout 10 \
     --seed 20261201 --no-color "$@") || { tail -50 "$work/serve.log"; return 1; }
 }
-run "Basic auth (username:stream key)" --auth "fuzzer:$key"
+run "Basic auth (username:stream key)" --auth "fuzzer:$key" --header "X-Forwarded-For: 192.0.2.1"
 if grep -q '"bearer"' <(curl -fsS "http://127.0.0.1:$port/api/openapi.json"); then
   token=$("$bin" --config "$work/config.yaml" streamer token add --username fuzzer \
     --scope read,chat,settings,moderate | tail -1 | awk "{print \$NF}")
-  run "Bearer token (all scopes)" --header "Authorization: Bearer $token"
+  run "Bearer token (all scopes)" --header "Authorization: Bearer $token" \
+    --header "X-Forwarded-For: 192.0.2.2"
 fi

@@ -1,72 +1,23 @@
-//! The remote-control API (SPEC §4): Basic auth with the streamer's username and stream key.
+//! The remote-control API (SPEC §4, §8): Basic auth with the streamer's username and stream
+//! key, or a scoped Bearer token ([`crate::api_auth`]).
 //!
 //! Errors are JSON `{"error": "..."}`: 401 (with `WWW-Authenticate`) for missing or wrong
-//! credentials, 400 for a body or query that does not fit, 415 for a write whose body is not
+//! credentials, 403 for a token without the operation's scope, 400 for a body or query that does not fit, 415 for a write whose body is not
 //! declared `application/json`, 429 (with `Retry-After`) once a guess budget
 //! ([`rsstreaming_shared::budget`]) is spent — checked before the key, so it stops a right
 //! guess too.
 
-use crate::request::{basic_auth, caller, query_pairs};
+use crate::api_auth::authenticate;
+use crate::request::query_pairs;
 use crate::respond::{self, json, json_error, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
-use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::StreamerChange;
 use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{ChatLine, Streamer};
 use serde::Deserialize;
-
-fn unauthorized() -> Response<Bytes> {
-    let mut r = json_error(
-        StatusCode::UNAUTHORIZED,
-        "authentication required: Basic username:stream key",
-    );
-    respond::set_header(
-        &mut r,
-        header::WWW_AUTHENTICATE,
-        "Basic realm=\"rsstreaming\"",
-    );
-    r
-}
-
-/// The streamer the request authenticates as, or the response refusing it. The guess budgets
-/// (per caller address and per streamer) are taken before the key is compared, so once spent
-/// even the right key gets 429.
-async fn authenticate(
-    ctx: &Ctx,
-    req: &Request<Bytes>,
-) -> Result<Result<Streamer, Response<Bytes>>, crate::respond::HandlerError> {
-    let Some((username, key)) = basic_auth(req) else {
-        return Ok(Err(unauthorized()));
-    };
-    let room = username.to_lowercase();
-    let limits = [
-        (budget::KEY_PER_CALLER, Scope::Addr(caller(req).addr)),
-        (budget::KEY_PER_STREAMER, Scope::Streamer(&room)),
-    ];
-    let attempt = match budget::attempt(&*ctx.state, &limits).await? {
-        Ok(a) => a,
-        Err(spent) => {
-            let r = json_error(
-                StatusCode::TOO_MANY_REQUESTS,
-                "too many failed logins, wait a minute",
-            );
-            return Ok(Err(respond::retry_after(r, spent)));
-        }
-    };
-    match ctx.store.authenticate(&username, key).await? {
-        Some(s) => {
-            attempt.succeeded(&*ctx.state).await?;
-            Ok(Ok(s))
-        }
-        None => {
-            attempt.failed();
-            Ok(Err(unauthorized()))
-        }
-    }
-}
 
 /// Writes must say they are JSON: a cross-site HTML form can send `text/plain` or a form
 /// encoding with the browser's Basic credentials, but not `application/json` (that needs a

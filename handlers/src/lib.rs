@@ -50,6 +50,7 @@
 //!   or a viewer password.
 
 mod api;
+mod api_auth;
 mod assets;
 mod context;
 mod liveness;

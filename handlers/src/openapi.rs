@@ -11,8 +11,8 @@
 //! parameter its operation does not declare is refused with 400 (as unknown JSON fields are),
 //! so a typo such as `?lastStreamonly=true` is an error instead of silently ignored.
 //!
-//! Authentication is Basic only: scoped Bearer tokens are not built yet (issue 13), so the
-//! document declares none.
+//! Authentication is Basic (username:stream key) or Bearer (a scoped API token, see
+//! [`crate::api_auth`]); a token without an operation's scope gets 403.
 
 use crate::request::query_pairs;
 use crate::respond::{json_error, with_body, HandlerResult, JSON};
@@ -107,20 +107,28 @@ mod tests {
     }
 
     #[test]
-    fn protected_operations_use_basic_auth_and_document_refusals() {
+    fn protected_operations_take_basic_or_bearer_and_document_refusals() {
         let doc = doc();
         let basic = &doc["components"]["securitySchemes"]["basic"];
         assert_eq!(
             (&basic["type"], &basic["scheme"]),
             (&"http".into(), &"basic".into())
         );
-        assert_eq!(doc["security"], serde_json::json!([{ "basic": [] }]));
+        let bearer = &doc["components"]["securitySchemes"]["bearer"];
+        assert_eq!(
+            (&bearer["type"], &bearer["scheme"]),
+            (&"http".into(), &"bearer".into())
+        );
+        assert_eq!(
+            doc["security"],
+            serde_json::json!([{ "basic": [] }, { "bearer": [] }])
+        );
         for (path, item) in doc["paths"].as_object().unwrap() {
             for (method, op) in item.as_object().unwrap() {
                 if op.get("security") == Some(&serde_json::json!([])) {
                     continue;
                 }
-                for status in ["200", "401", "429"] {
+                for status in ["200", "401", "403", "429"] {
                     assert!(
                         !op["responses"][status].is_null(),
                         "{method} {path}: {status}"

@@ -152,34 +152,39 @@ pub async fn filled() -> Option<PyDb> {
                     last_stream += 1;
                 }
             }
-            ev(
-                "send_drawing",
-                serde_json::json!({"name": "ann", "drawing": "data:image/png;base64,AAAA"}),
-            );
-            ev(
-                "change_name",
-                serde_json::json!({"oldname": "cy", "newname": "cyd"}),
-            );
-            ev(
-                "mod_user",
-                serde_json::json!({"operator": name, "name": "ann"}),
-            );
-            ev(
-                "mute_user",
-                serde_json::json!({"operator": "ann", "name": "bo"}),
-            );
-            ev(
-                "unmute_user",
-                serde_json::json!({"operator": "ann", "name": "bo"}),
-            );
-            ev(
-                "demod_user",
-                serde_json::json!({"operator": name, "name": "ann"}),
-            );
-            ev(
-                "set_description",
-                serde_json::json!({"description": format!("stream {stream}")}),
-            );
+            let drawing = "data:image/png;base64,AAAA";
+            for (kind, meta) in [
+                (
+                    "send_drawing",
+                    serde_json::json!({"name": "ann", "drawing": drawing}),
+                ),
+                (
+                    "change_name",
+                    serde_json::json!({"oldname": "cy", "newname": "cyd"}),
+                ),
+                (
+                    "mod_user",
+                    serde_json::json!({"operator": name, "name": "ann"}),
+                ),
+                (
+                    "mute_user",
+                    serde_json::json!({"operator": "ann", "name": "bo"}),
+                ),
+                (
+                    "unmute_user",
+                    serde_json::json!({"operator": "ann", "name": "bo"}),
+                ),
+                (
+                    "demod_user",
+                    serde_json::json!({"operator": name, "name": "ann"}),
+                ),
+                (
+                    "set_description",
+                    serde_json::json!({"description": format!("stream {stream}")}),
+                ),
+            ] {
+                ev(kind, meta);
+            }
             ev("set_viewer_password", serde_json::json!({"password": null}));
             for chatter in ["ann", "bo", "cyd"] {
                 ev("leave_chat", serde_json::json!({"name": chatter}));

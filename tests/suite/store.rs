@@ -386,3 +386,36 @@ async fn a_lease_has_one_holder_until_it_lapses() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn api_tokens_are_hashed_scoped_and_revocable() {
+    use rsstreaming_shared::auth::{ApiScope, ApiScopes};
+    on_both(|s| async move {
+        s.add_streamer("Bob", "bob-key-0123456789").await.unwrap();
+        let scopes: ApiScopes = "read,chat".parse().unwrap();
+        let (id, token) = s.add_token("bob", &scopes).await.unwrap();
+        assert!(matches!(
+            s.add_token("nobody", &scopes).await,
+            Err(StoreError::UnknownStreamer(_))
+        ));
+        let (who, got) = s.streamer_by_token(&token).await.unwrap().expect("live");
+        assert_eq!(who.username.as_str(), "Bob");
+        assert!(got.contains(ApiScope::Chat) && !got.contains(ApiScope::Settings));
+        assert!(s.streamer_by_token("rst_wrong").await.unwrap().is_none());
+        assert!(s.streamer_by_token("").await.unwrap().is_none());
+        assert!(s
+            .authenticate("bob", token.as_str())
+            .await
+            .unwrap()
+            .is_none());
+        assert!(s.streamer_by_key(token.as_str()).await.unwrap().is_none());
+        let listed = s.tokens("bob").await.unwrap();
+        assert_eq!((listed[0].id, listed[0].scopes.as_str()), (id, "read,chat"));
+        assert!(!s.revoke_token("bob", id + 100).await.unwrap());
+        assert!(s.revoke_token("bob", id).await.unwrap());
+        assert!(!s.revoke_token("bob", id).await.unwrap(), "revoked once");
+        assert!(s.streamer_by_token(&token).await.unwrap().is_none());
+        assert!(s.tokens("bob").await.unwrap()[0].revoked.is_some());
+    })
+    .await;
+}

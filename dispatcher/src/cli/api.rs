@@ -1,5 +1,6 @@
-//! `rsstreaming api URL --username U --key K [--json] <op>`: the remote-control client (SPEC §3);
-//! `--json` prints the server's answer as it is, for scripts.
+//! `rsstreaming api URL (--username U --key K | --token T) [--json] <op>`: the remote-control
+//! client (SPEC §3, §8: a scoped API token instead of the key); `--json` prints the server's
+//! answer as it is, for scripts.
 
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
@@ -13,13 +14,22 @@ use std::time::Duration;
 pub struct ApiArgs {
     /// The site, e.g. https://coolstreamingsite.com
     pub url: String,
-    /// The streamer's username.
-    #[arg(long, alias = "user")]
-    pub username: Username,
+    /// The streamer's username (with --key).
+    #[arg(long, alias = "user", required_unless_present = "token")]
+    pub username: Option<Username>,
     /// The streamer's stream key (or RSSTREAMING_API_KEY: a key on the command line shows in
     /// `ps` to every user of the machine).
-    #[arg(long, env = "RSSTREAMING_API_KEY", hide_env_values = true)]
-    pub key: StreamKey,
+    #[arg(
+        long,
+        env = "RSSTREAMING_API_KEY",
+        hide_env_values = true,
+        required_unless_present = "token"
+    )]
+    pub key: Option<StreamKey>,
+    /// A scoped API token (`streamer token add`) instead of username and key (or
+    /// RSSTREAMING_API_TOKEN); wins over them.
+    #[arg(long, env = "RSSTREAMING_API_TOKEN", hide_env_values = true)]
+    pub token: Option<StreamKey>,
     /// Print the server's JSON answer (one line) instead of text for people.
     #[arg(long, global = true)]
     pub json: bool,
@@ -87,12 +97,17 @@ struct Line {
     message: String,
 }
 
+/// How the client proves who it acts for.
+enum Credentials {
+    Basic(Username, StreamKey),
+    Bearer(StreamKey),
+}
+
 /// Talks to one server as one streamer.
 struct Client {
     http: reqwest::Client,
     base: String,
-    username: Username,
-    key: StreamKey,
+    credentials: Credentials,
 }
 
 impl Client {
@@ -103,10 +118,11 @@ impl Client {
         body: Option<serde_json::Value>,
     ) -> anyhow::Result<String> {
         let url = format!("{}{path}", self.base);
-        let mut req = self
-            .http
-            .request(method, &url)
-            .basic_auth(&self.username, Some(self.key.expose()));
+        let mut req = self.http.request(method, &url);
+        req = match &self.credentials {
+            Credentials::Basic(username, key) => req.basic_auth(username, Some(key.expose())),
+            Credentials::Bearer(token) => req.bearer_auth(token.expose()),
+        };
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -127,9 +143,14 @@ impl Client {
             .ok()
             .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_string));
         match status {
-            StatusCode::UNAUTHORIZED => {
-                bail!("HTTP 401 from {}: wrong username or stream key", self.base)
-            }
+            StatusCode::UNAUTHORIZED => match self.credentials {
+                Credentials::Basic(..) => {
+                    bail!("HTTP 401 from {}: wrong username or stream key", self.base)
+                }
+                Credentials::Bearer(_) => {
+                    bail!("HTTP 401 from {}: unknown or revoked API token", self.base)
+                }
+            },
             StatusCode::NOT_FOUND => bail!("HTTP 404 from {url}: is this an rsstreaming site?"),
             _ => bail!(
                 "HTTP {} from {url}: {}",
@@ -167,8 +188,11 @@ pub async fn run(args: ApiArgs) -> anyhow::Result<()> {
             .build()
             .context("setting up the HTTP client")?,
         base,
-        username: args.username,
-        key: args.key,
+        credentials: match (args.token, args.username, args.key) {
+            (Some(token), ..) => Credentials::Bearer(token),
+            (None, Some(username), Some(key)) => Credentials::Basic(username, key),
+            _ => bail!("give --username and --key, or --token"),
+        },
     };
     let (method, path, body) = request_of(&args.op);
     let answer = client.call(method, &path, body).await?;

@@ -7,6 +7,7 @@ mod import;
 mod message;
 mod streamer;
 mod streams;
+mod tokens;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use rsstreaming_shared::{Config, Store};

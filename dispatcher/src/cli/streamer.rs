@@ -1,4 +1,4 @@
-//! `streamer list | add | drop | key | description | password | chat | streams`.
+//! `streamer list | add | drop | key | description | password | chat | streams | token`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
@@ -75,6 +75,11 @@ pub enum StreamerAction {
         #[arg(long)]
         json: bool,
     },
+    /// Scoped API tokens: `token add --scope read,chat`, `token list`, `token revoke --id N`.
+    Token {
+        #[command(subcommand)]
+        action: super::tokens::TokenAction,
+    },
 }
 
 pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
@@ -135,6 +140,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
         StreamerAction::Streams { user, json } => {
             super::streams::list(store, &user.username, json).await?
         }
+        StreamerAction::Token { action } => super::tokens::run(store, action).await?,
     }
     store.close().await;
     Ok(())

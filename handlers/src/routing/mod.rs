@@ -40,9 +40,8 @@ pub struct Route {
 }
 
 impl Route {
-    /// A route: what the table's rows (and test tables) are made of.
     pub fn new(method: Method, path: &'static str, name: &'static str, handler: Handler) -> Self {
-        Self {
+        Route {
             method,
             path,
             name,

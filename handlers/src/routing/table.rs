@@ -6,6 +6,7 @@ use crate::{
 };
 use bytes::Bytes;
 use http::{Method, Request};
+use rsstreaming_shared::auth::ApiScope;
 
 /// Adapts an `async fn(Ctx, Request, Params) -> HandlerResult` to the table's [`Handler`]
 /// pointer type, turning internal errors into 500/503 responses.
@@ -26,8 +27,16 @@ macro_rules! handler {
 }
 
 /// [`handler!`] for an `/api/*` route: query parameters its OpenAPI operation does not declare
-/// are refused (400) before the handler runs.
+/// are refused (400) before the handler runs. With a scope, an API token needs that scope for
+/// the route (put in the request's extensions for [`crate::api_auth`]); without, it is public.
 macro_rules! api_handler {
+    ($f:path, $scope:expr) => {{
+        fn h(ctx: Ctx, mut req: Request<Bytes>, params: Params) -> HandlerFuture {
+            req.extensions_mut().insert($scope);
+            api_handler!($f)(ctx, req, params)
+        }
+        h as super::Handler
+    }};
     ($f:path) => {{
         fn h(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerFuture {
             if let Some(refused) = openapi::undeclared_query(&req) {
@@ -110,31 +119,31 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/api/info",
             "api_get_info",
-            api_handler!(api::get_info),
+            api_handler!(api::get_info, ApiScope::Read),
         ),
         r(
             Method::PATCH,
             "/api/info",
             "api_patch_info",
-            api_handler!(api::patch_info),
+            api_handler!(api::patch_info, ApiScope::Settings),
         ),
         r(
             Method::GET,
             "/api/messages",
             "api_get_messages",
-            api_handler!(api::get_messages),
+            api_handler!(api::get_messages, ApiScope::Read),
         ),
         r(
             Method::POST,
             "/api/messages",
             "api_post_message",
-            api_handler!(api::post_message),
+            api_handler!(api::post_message, ApiScope::Chat),
         ),
         r(
             Method::GET,
             "/api/streams",
             "api_get_streams",
-            api_handler!(api::get_streams),
+            api_handler!(api::get_streams, ApiScope::Read),
         ),
         r(
             Method::GET,

@@ -1,5 +1,5 @@
 //! The persistent store: streamers, emotes, the events audit log, settings, the chat outbox,
-//! stream sessions and job leases.
+//! stream sessions, API tokens and job leases.
 //!
 //! One implementation over sqlx's `Any` driver serves MariaDB/MySQL (production) and SQLite (the
 //! embedded default) with the same SQL, so both behave alike and one conformance suite covers
@@ -15,6 +15,7 @@ mod outbox;
 mod profile;
 mod streamers;
 mod streams;
+mod tokens;
 
 pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
@@ -24,6 +25,7 @@ pub use outbox::OutboxMessage;
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use streamers::{ChatSetting, Streamer};
 pub use streams::{OpenStream, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
+pub use tokens::TokenInfo;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection, Executor};

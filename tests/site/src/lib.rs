@@ -15,6 +15,7 @@ pub mod http_live;
 pub mod http_operator;
 pub mod http_publish;
 pub mod http_streams;
+pub mod http_tokens;
 
 use rsstreaming_testkit::raw::raw_get;
 use rsstreaming_testkit::{Site, SiteBuilder};
@@ -93,6 +94,7 @@ macro_rules! site_tests {
                 key_guessing_is_throttled_per_client_address,
             ],
             http_streams: [streams_are_recorded_with_viewers_chatters_and_lines],
+            http_tokens: [tokens_are_scoped_revocable_and_budgeted],
             chat_cluster: [
                 two_instances_act_as_one_chat,
                 a_killed_instances_chatters_leave_within_30_seconds,
