@@ -4,9 +4,8 @@
 
 use crate::config;
 use proptest::prelude::*;
-use rsstreaming_shared::net::{
-    header_values, parse_ip, readable, Caller, Forwarded, ProxyHops, UNKNOWN,
-};
+use rsstreaming_parser_checks::forwarded::{check, forwarded, peer};
+use rsstreaming_shared::net::{Caller, ProxyHops, UNKNOWN};
 use std::net::IpAddr;
 
 /// One comma-separated value as a client or proxy may write it.
@@ -29,22 +28,8 @@ fn occurrences() -> impl Strategy<Value = Vec<Vec<u8>>> {
     proptest::collection::vec(occurrence, 0..4)
 }
 
-fn peer() -> Caller {
-    Caller {
-        addr: "127.0.0.1".parse().unwrap(),
-        scheme: "http".into(),
-        host: Some("inner".into()),
-    }
-}
-
-/// `Forwarded` as the transports build it from raw header bytes.
-fn forwarded(for_: &[Vec<u8>], proto: &[Vec<u8>], host: &[Vec<u8>]) -> Forwarded {
-    let text = |o: &[Vec<u8>]| header_values(o.iter().map(|v| readable(v)));
-    Forwarded {
-        for_: (!for_.is_empty()).then(|| text(for_)),
-        proto: text(proto),
-        host: text(host),
-    }
+fn refs(occurrences: &[Vec<u8>]) -> Vec<&[u8]> {
+    occurrences.iter().map(Vec::as_slice).collect()
 }
 
 proptest! {
@@ -57,28 +42,7 @@ proptest! {
         host in occurrences(),
         hops in 0usize..4,
     ) {
-        let f = forwarded(&for_, &proto, &host);
-        let caller = Caller::behind(peer(), &f, ProxyHops(hops));
-        prop_assert!(caller.scheme == "http" || caller.scheme == "https");
-        match (&f.for_, hops) {
-            (_, 0) => prop_assert_eq!(caller, peer()),
-            // No header at all: a direct call.
-            (None, _) => prop_assert_eq!(caller.addr, peer().addr),
-            (Some(chain), hops) => {
-                // Exactly the hop-th value from the right, when it is an address; otherwise
-                // unknown, never the peer (the peer's own address counts only if written there).
-                let expected = chain
-                    .len()
-                    .checked_sub(hops)
-                    .and_then(|i| parse_ip(&chain[i]))
-                    .unwrap_or(UNKNOWN);
-                prop_assert_eq!(caller.addr, expected);
-                prop_assert!(caller.addr == UNKNOWN || chain.iter().any(|v| parse_ip(v) == Some(caller.addr)));
-                if chain.len() < hops {
-                    prop_assert_eq!(caller.addr, UNKNOWN);
-                }
-            }
-        }
+        check(&forwarded(&refs(&for_), &refs(&proto), &refs(&host)), hops);
     }
 
     #[test]
@@ -93,7 +57,7 @@ proptest! {
         let mut chain = vec![honest.clone(); 3];
         chain.push(junk);
         chain.extend(std::iter::repeat_n(honest, hops - 1));
-        let f = forwarded(&chain, &[], &[]);
+        let f = forwarded(&refs(&chain), &[], &[]);
         prop_assert_eq!(Caller::behind(peer(), &f, ProxyHops(hops)).addr, UNKNOWN);
     }
 }
