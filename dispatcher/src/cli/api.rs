@@ -2,6 +2,7 @@
 //! client (SPEC §3, §8: a scoped API token instead of the key); `--json` prints the server's
 //! answer as it is, for scripts.
 
+use super::format::utc;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use reqwest::{Method, StatusCode};
@@ -302,38 +303,5 @@ fn format_line(l: &Line) -> String {
         "action" => format!("[{when}] * {name} {}", l.message),
         "broadcast" => format!("[{when}] ** {}", l.message),
         _ => format!("[{when}] <{name}> {}", l.message),
-    }
-}
-
-/// `YYYY-MM-DD HH:MM:SS` UTC of a Unix time (days-to-civil, Howard Hinnant's algorithm).
-pub(super) fn utc(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02}",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn utc_dates() {
-        assert_eq!(utc(0), "1970-01-01 00:00:00");
-        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00");
-        assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20");
     }
 }

@@ -3,6 +3,7 @@
 mod api;
 mod database;
 mod emote;
+mod format;
 mod import;
 mod message;
 mod streamer;

@@ -1,7 +1,7 @@
 //! `streamer streams --username U [--json]`: a streamer's stream sessions, newest first, from
 //! the same store query as `GET /api/streams` (so both always agree).
 
-use super::api::utc;
+use super::format::{duration, utc};
 use rsstreaming_shared::names::Username;
 use rsstreaming_shared::store::{StoreError, StreamSummary};
 use rsstreaming_shared::Store;
@@ -41,26 +41,4 @@ fn row(s: &StreamSummary) -> String {
         s.unique_chatters,
         s.lines
     )
-}
-
-/// `1h02m03s`, `4m05s`, `6s`.
-fn duration(secs: i64) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    match (h, m) {
-        (0, 0) => format!("{s}s"),
-        (0, _) => format!("{m}m{s:02}s"),
-        _ => format!("{h}h{m:02}m{s:02}s"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::duration;
-
-    #[test]
-    fn durations_read_short() {
-        assert_eq!(duration(6), "6s");
-        assert_eq!(duration(245), "4m05s");
-        assert_eq!(duration(3723), "1h02m03s");
-    }
 }

@@ -1,7 +1,7 @@
 //! `streamer token add | list | revoke`: scoped API tokens (SPEC §8). A token is printed once,
 //! when made; the store keeps only its keyed hash, so a lost one is revoked and replaced.
 
-use super::api::utc;
+use super::format::utc;
 use super::streamer::UserArg;
 use clap::Subcommand;
 use rsstreaming_shared::auth::ApiScopes;

@@ -38,13 +38,8 @@ impl Api {
 
     /// `PATCH /api/info` with `body` as it is (JSON or not).
     pub async fn patch_info(&self, body: &str) -> reqwest::Response {
-        let req = self.http.patch(format!("{}/api/info", self.base));
-        self.authed(req)
-            .header("content-type", "application/json")
-            .body(body.to_string())
-            .send()
+        self.send_as_json(reqwest::Method::PATCH, "/api/info", body)
             .await
-            .expect("PATCH /api/info")
     }
 
     /// `POST /api/messages` with a JSON body.
@@ -68,13 +63,26 @@ impl Api {
 
     /// `POST /api/messages` with a body as it is, declared `application/json`.
     pub async fn post_raw_message(&self, body: &str) -> reqwest::Response {
-        let req = self.http.post(format!("{}/api/messages", self.base));
+        self.send_as_json(reqwest::Method::POST, "/api/messages", body)
+            .await
+    }
+
+    /// `method path` with `body` as it is, declared `application/json`.
+    async fn send_as_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &str,
+    ) -> reqwest::Response {
+        let req = self
+            .http
+            .request(method.clone(), format!("{}{path}", self.base));
         self.authed(req)
             .header("content-type", "application/json")
             .body(body.to_string())
             .send()
             .await
-            .expect("POST /api/messages")
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
     /// `GET /api/messages{query}`.

@@ -24,6 +24,14 @@ fn add_token(site: &Site, scopes: &str) -> String {
 }
 
 /// A request to the API with `Authorization: Bearer token`, from `client` (X-Forwarded-For).
+/// The status `call` answers with.
+async fn status(site: &Site, method: &str, path: &str, token: &str, client: &str) -> u16 {
+    call(site, method, path, token, client)
+        .await
+        .status()
+        .as_u16()
+}
+
 async fn call(
     site: &Site,
     method: &str,
@@ -70,16 +78,9 @@ pub async fn tokens_are_scoped_revocable_and_budgeted(backend: Backend) {
     assert_eq!(refused.status(), 403);
     let why = refused.text().await.unwrap();
     assert!(why.contains("chat"), "{why}");
+    assert_eq!(status(&site, "PATCH", "/api/info", &writer, me).await, 403);
     assert_eq!(
-        call(&site, "PATCH", "/api/info", &writer, me)
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        call(&site, "POST", "/api/messages", &writer, me)
-            .await
-            .status(),
+        status(&site, "POST", "/api/messages", &writer, me).await,
         200
     );
     let texts = site.api("bob", KEY).message_texts().await;
@@ -143,14 +144,9 @@ pub async fn tokens_are_scoped_revocable_and_budgeted(backend: Backend) {
     assert_eq!(statuses[0], 401);
     assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
     assert_eq!(
-        call(&site, "GET", "/api/info", &writer, guesser)
-            .await
-            .status(),
+        status(&site, "GET", "/api/info", &writer, guesser).await,
         429
     );
-    assert_eq!(
-        call(&site, "GET", "/api/info", &writer, me).await.status(),
-        200
-    );
+    assert_eq!(status(&site, "GET", "/api/info", &writer, me).await, 200);
     assert!(!site.log().contains(&writer[4..]), "no token in the log");
 }
