@@ -136,6 +136,11 @@ mod tests {
     use crate::testing::{ctx, table};
     use http::header;
 
+    fn request(method: Method, uri: &str, body: Vec<u8>) -> Request<Bytes> {
+        let req = Request::builder().method(method).uri(uri);
+        req.body(Bytes::from(body)).unwrap()
+    }
+
     #[test]
     fn selects_by_name_and_rejects_unknown_names() {
         let f = Function::select(&table(), "echo_get").unwrap();
@@ -210,17 +215,9 @@ mod tests {
     async fn the_dispatcher_surroundings_apply() {
         let (ctx, _dir) = ctx().await;
         let f = Function::select(&table(), "*").unwrap();
-        let big = Request::builder()
-            .method(Method::POST)
-            .uri("/alice/echo")
-            .body(Bytes::from(vec![b'a'; MAX_BODY + 1]))
-            .unwrap();
+        let big = request(Method::POST, "/alice/echo", vec![b'a'; MAX_BODY + 1]);
         assert_eq!(f.call(ctx.clone(), big).await.status(), 413);
-        let head = Request::builder()
-            .method(Method::HEAD)
-            .uri("/hello")
-            .body(Bytes::new())
-            .unwrap();
+        let head = request(Method::HEAD, "/hello", Vec::new());
         let resp = f.call(ctx.clone(), head).await;
         assert_eq!(resp.status(), 200);
         assert!(resp.body().is_empty());
@@ -234,16 +231,9 @@ mod tests {
     async fn foreign_paths_and_methods_get_404_and_405() {
         let f = Function::select(&table(), "hello").unwrap();
         let (ctx, _dir) = ctx().await;
-        let req = Request::builder()
-            .uri("/alice/echo")
-            .body(Bytes::new())
-            .unwrap();
+        let req = request(Method::GET, "/alice/echo", Vec::new());
         assert_eq!(f.call(ctx.clone(), req).await.status(), 404);
-        let req = Request::builder()
-            .method(Method::PUT)
-            .uri("/hello")
-            .body(Bytes::new())
-            .unwrap();
+        let req = request(Method::PUT, "/hello", Vec::new());
         let resp = f.call(ctx.clone(), req).await;
         assert_eq!(resp.status(), 405);
         assert_eq!(resp.headers()[header::ALLOW], "GET, HEAD");

@@ -438,23 +438,40 @@ mod tests {
     fn errors_name_the_file_and_the_key() {
         let e = parse("hls_dirr: x\n", &[]).unwrap_err().to_string();
         assert!(e.contains("test.yaml") && e.contains("hls_dirr"), "{e}");
-        let e = parse("live_indicator_delay: soon\n", &[])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("live_indicator_delay"), "{e}");
-        let e = parse("database:\n  port: 3\n", &[])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("database") && e.contains("port"), "{e}");
-        let e = parse("", &[("RSSTREAMING_LIVE_INDICATOR_DELAY", "x")])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("live_indicator_delay"), "{e}");
-        let e = parse("video_qualities: [720P, \"a b\"]\n", &[])
-            .unwrap_err()
-            .to_string();
-        assert!(e.contains("video_qualities") && e.contains("`a b`"), "{e}");
-        let e = parse("[1, 2]", &[]).unwrap_err().to_string();
-        assert!(e.contains("mapping"), "{e}");
+        /// A file, its environment, and what the error must name.
+        type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+        let cases: &[Case] = &[
+            (
+                "live_indicator_delay: soon\n",
+                &[],
+                &["live_indicator_delay"],
+            ),
+            ("database:\n  port: 3\n", &[], &["database", "port"]),
+            (
+                "",
+                &[("RSSTREAMING_LIVE_INDICATOR_DELAY", "x")],
+                &["live_indicator_delay"],
+            ),
+            (
+                "video_qualities: [720P, \"a b\"]\n",
+                &[],
+                &["video_qualities", "`a b`"],
+            ),
+            (
+                "metrics:\n  allow: [10.0.0.0/33]\n",
+                &[],
+                &["metrics.allow", "10.0.0.0/33"],
+            ),
+            (
+                "",
+                &[("RSSTREAMING_METRICS_ALLOW", "nowhere")],
+                &["metrics.allow", "nowhere"],
+            ),
+            ("[1, 2]", &[], &["mapping"]),
+        ];
+        for (yaml, env, named) in cases {
+            let e = parse(yaml, env).unwrap_err().to_string();
+            assert!(named.iter().all(|n| e.contains(n)), "{yaml:?}: {e}");
+        }
     }
 }

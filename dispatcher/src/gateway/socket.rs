@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 pub const QUEUE: usize = 1024;
 /// Bytes a socket may have waiting (queued or held): a page that asks for much and never
 /// reads is closed at this, not at its write timeout with a gigabyte queued.
-pub const QUEUE_BYTES: usize = 16 * 1024 * 1024;
+pub const QUEUE_BYTES: usize = 64 * 1024 * 1024;
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
