@@ -3,7 +3,7 @@
 
 use crate::{any_text, config};
 use proptest::prelude::*;
-use rsstreaming_parser_checks::frame::{assert_round_trips, check, MAX_ERROR_LEN};
+use rsstreaming_parser_checks::frame::{assert_round_trips, check, MAX_ERROR_CHARS};
 use rsstreaming_shared::chat::{FrameError, Incoming};
 use serde_json::{json, Value};
 
@@ -83,7 +83,7 @@ fn a_huge_wrong_payload_gets_a_short_error() {
     let err = Incoming::parse(&frame).unwrap_err();
     assert!(matches!(err, FrameError::BadData { .. }));
     assert!(
-        err.to_string().len() <= MAX_ERROR_LEN,
+        err.to_string().chars().count() <= MAX_ERROR_CHARS,
         "{} bytes",
         err.to_string().len()
     );
