@@ -227,10 +227,16 @@ async fn a_slow_reader_is_dropped_without_stalling_the_room() {
     // ~11 MB of drawings for every reader: far more than socket buffers hold.
     let drawing = png_url(240, 120);
     let started = std::time::Instant::now();
-    for s in senders.iter_mut() {
+    // Each sender then reads what comes back, so the slow reader is the only socket the server
+    // has reason to drop (a sender that never read would be a slow reader too).
+    let mut drains = Vec::new();
+    for mut s in senders {
         for _ in 0..12 {
             s.send("drawing", json!({"src": drawing})).await;
         }
+        drains.push(tokio::spawn(async move {
+            while s.next_within(Duration::from_secs(60)).await.is_some() {}
+        }));
     }
     let mut got = 0;
     let mut slow_left = false;
@@ -255,4 +261,7 @@ async fn a_slow_reader_is_dropped_without_stalling_the_room() {
     assert!(slow_left, "the slow reader was disconnected");
     let after = crate::metrics::value(&crate::metrics::scrape(&site).await, dropped);
     assert_eq!(after, before + 1.0, "counted once in /metrics");
+    for d in drains {
+        d.abort();
+    }
 }
