@@ -3,10 +3,11 @@
 //! and streamer settings stored and announced. Every effect is recorded in the audit log.
 
 use super::envelope::Route;
+use super::history;
 use super::sanction_effects;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
-use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::chat::{self, Change, Effect, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
@@ -38,8 +39,10 @@ pub async fn apply(
                 } else {
                     PostKind::Normal
                 };
-                let out = kind.frame(&me.username, me.kind, &me.color, &text);
-                if !gw.publish(room, &Route::default(), &out).await {
+                let stamp = LineStamp::now();
+                let id = stamp.id.clone();
+                let out = kind.frame((&me.username, me.kind, &me.color), &text, stamp);
+                if !history::post_line(gw, room, &out).await {
                     socket.send(&unavailable());
                     continue;
                 }
@@ -47,7 +50,7 @@ pub async fn apply(
                 gw.audit.record(NewEvent::now(
                     room,
                     kind.event_kind(),
-                    serde_json::json!({"username": me.username, "message": text}),
+                    serde_json::json!({"username": me.username, "message": text, "id": id}),
                 ));
             }
             Effect::Change(change) => {

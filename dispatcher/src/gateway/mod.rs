@@ -7,7 +7,7 @@
 //!
 //! A frame's path, by file: [`upgrade`] → [`connection`] (read/write loops) → [`session`] (one
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
-//! (carrying out the shared chat rules' decisions) → published in an [`envelope`] → every
+//! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
 //! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`sanctions`] (bans and
 //! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`liveness`]
@@ -20,6 +20,7 @@ mod drawing;
 mod effects;
 mod envelope;
 mod flood;
+mod history;
 mod inbound;
 mod liveness;
 mod login;
