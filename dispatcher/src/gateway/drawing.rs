@@ -1,10 +1,10 @@
 //! A drawing sent to the room: checked (size, PNG data URL), published, and recorded by its
 //! fingerprint (drawings are too big for the audit log).
 
-use super::envelope::Route;
+use super::history;
 use super::socket::Socket;
 use super::{unavailable, Gateway};
-use rsstreaming_shared::chat::{self, Outgoing};
+use rsstreaming_shared::chat::{self, LineStamp, Outgoing};
 use rsstreaming_shared::drawing::check_drawing;
 use rsstreaming_shared::store::{event_kind, NewEvent};
 use sha2::{Digest, Sha256};
@@ -28,14 +28,17 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
         kind: me.kind,
         color: me.color.clone(),
         src: src.to_string(),
+        stamp: LineStamp::now(),
     };
-    if !gw.publish(&login.room, &Route::default(), &out).await {
+    let id = out.stamp().map(|s| s.id.clone());
+    if !history::post_line(gw, &login.room, &out).await {
         return socket.send(&unavailable());
     }
     gw.audit.record(NewEvent::now(
         &login.room,
         event_kind::DRAWING,
         serde_json::json!({
+            "id": id,
             "username": me.username,
             "bytes": src.len(),
             "sha256": hex::encode(Sha256::digest(src.as_bytes())),

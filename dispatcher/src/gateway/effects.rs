@@ -3,9 +3,10 @@
 //! and streamer settings stored and announced. Every effect is recorded in the audit log.
 
 use super::envelope::Route;
+use super::history;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
-use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
+use rsstreaming_shared::chat::{self, Change, Effect, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
@@ -37,8 +38,10 @@ pub async fn apply(
                 } else {
                     PostKind::Normal
                 };
-                let out = kind.frame(&me.username, me.kind, &me.color, &text);
-                if !gw.publish(room, &Route::default(), &out).await {
+                let stamp = LineStamp::now();
+                let id = stamp.id.clone();
+                let out = kind.frame((&me.username, me.kind, &me.color), &text, stamp);
+                if !history::post_line(gw, room, &out).await {
                     socket.send(&unavailable());
                     continue;
                 }
@@ -46,7 +49,7 @@ pub async fn apply(
                 gw.audit.record(NewEvent::now(
                     room,
                     kind.event_kind(),
-                    serde_json::json!({"username": me.username, "message": text}),
+                    serde_json::json!({"username": me.username, "message": text, "id": id}),
                 ));
             }
             Effect::Change(change) => {

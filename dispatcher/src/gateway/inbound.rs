@@ -6,7 +6,7 @@ use super::envelope;
 use super::socket::frame;
 use super::Gateway;
 use rsstreaming_shared::auth::may_view;
-use rsstreaming_shared::chat::{ChatterType, StreamerChange};
+use rsstreaming_shared::chat::{ChatterType, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::{Announcement, Inbound};
@@ -60,7 +60,14 @@ async fn announcement(gw: &Gateway, a: Announcement) {
             room,
             kind,
             message,
-        } => deliver_post(gw, &room, kind, &message).await,
+            stamp,
+        } => deliver_post(gw, &room, (kind, &message), stamp).await,
+        Announcement::LineDeleted { room, id } => match RoomName::parse(&room) {
+            Ok(room) => gw
+                .rooms
+                .deliver(&room, &frame(&Outgoing::MessageDeleted { id }), None),
+            Err(_) => tracing::warn!("a deletion in a room that cannot exist"),
+        },
         Announcement::EmoteAdded { alias, uri } => {
             if let Some(out) = gw.caches.emote_added(&alias, &uri) {
                 gw.rooms.deliver_all(&frame(&out));
@@ -115,8 +122,14 @@ async fn password_changed(gw: &Gateway, room: &RoomName, active: bool) {
 
 /// A line from the API or the CLI, shown to this instance's chatters of the room as the
 /// streamer: under their chat name and color when they are logged in, else their username.
-/// (It was recorded by whoever posted it.)
-pub async fn deliver_post(gw: &Gateway, room: &str, kind: PostKind, message: &str) {
+/// (It was recorded by whoever posted it, and is not kept in history: SPEC §5 has such a line
+/// reach whoever is in the chat at that moment, never a later joiner.)
+pub async fn deliver_post(
+    gw: &Gateway,
+    room: &str,
+    (kind, message): (PostKind, &str),
+    stamp: LineStamp,
+) {
     let Ok(room) = RoomName::parse(room) else {
         return tracing::warn!("a post for a room that cannot exist");
     };
@@ -150,7 +163,7 @@ pub async fn deliver_post(gw: &Gateway, room: &str, kind: PostKind, message: &st
         }
     };
     gw.rooms
-        .deliver(&room, &frame(&post.frame(&username, &color)), None);
+        .deliver(&room, &frame(&post.frame(&username, &color, stamp)), None);
 }
 
 /// After a lost link: take newer copies of our chatters' entries, and put back those a

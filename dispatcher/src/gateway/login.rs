@@ -1,8 +1,10 @@
 //! A page saying which stream it watches (`presence`) and a chatter logging in: name checks,
 //! the viewer pass of a protected stream, the stream key (under a budget) for the streamer,
-//! claiming the name in the shared state, and `login success` before any room frame.
+//! claiming the name in the shared state, and `login success` (then `history`) before any
+//! room frame.
 
 use super::envelope::Route;
+use super::history;
 use super::peer::Peer;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
@@ -197,6 +199,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         color: member.color.clone(),
         users,
     });
+    history::send(gw, socket, &room).await;
     metrics().logins.inc();
     if kind == ChatterType::Admin {
         socket.send(&Outgoing::server("You have admin rights."));

@@ -7,7 +7,7 @@
 //!
 //! A frame's path, by file: [`upgrade`] → [`connection`] (read/write loops) → [`session`] (one
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
-//! (carrying out the shared chat rules' decisions) → published in an [`envelope`] → every
+//! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
 //! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
@@ -19,6 +19,7 @@ mod drawing;
 mod effects;
 mod envelope;
 mod flood;
+mod history;
 mod inbound;
 mod liveness;
 mod login;
