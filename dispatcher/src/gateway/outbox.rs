@@ -1,9 +1,13 @@
 //! Delivering the lines `rsstreaming message send` left in the store's outbox (used when there
-//! is no Redis to carry them), starting after what was there when this instance started.
+//! is no Redis to carry them) and the sanction changes of `streamer ban`, starting after what
+//! was there when this instance started.
 
 use super::inbound::deliver_post;
+use super::sanctions;
 use super::Gateway;
 use rsstreaming_shared::chat::LineStamp;
+use rsstreaming_shared::names::RoomName;
+use rsstreaming_shared::store::OUTBOX_SANCTIONS;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,6 +24,12 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             Ok(rows) => {
                 for row in rows {
                     last = last.max(row.id);
+                    if row.kind == OUTBOX_SANCTIONS {
+                        if let Ok(room) = RoomName::parse(&row.room) {
+                            sanctions::changed(gw.clone(), room).await;
+                        }
+                        continue;
+                    }
                     match row.kind.parse() {
                         Ok(kind) => {
                             // Every gateway polling the store names the line alike.

@@ -23,7 +23,7 @@ pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
-pub use outbox::OutboxMessage;
+pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS};
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use streamers::{ChatSetting, Streamer};
 pub use streams::{OpenStream, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};

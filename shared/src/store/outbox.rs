@@ -3,12 +3,16 @@
 
 use super::{now_ms, Store, StoreResult};
 
+/// The outbox kind of "this room's sanctions changed" (not a line: the gateways read the
+/// room's bans again), for a process without Redis to announce it on.
+pub const OUTBOX_SANCTIONS: &str = "sanctions";
+
 /// One message waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {
     pub id: i64,
     pub room: String,
-    /// `normal`, `action` or `server`.
+    /// `normal`, `action` or `server` (a line), or [`OUTBOX_SANCTIONS`].
     pub kind: String,
     pub message: String,
     pub created_at: i64,

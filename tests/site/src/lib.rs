@@ -9,6 +9,7 @@
 pub mod chat_cluster;
 pub mod http;
 pub mod http_api;
+pub mod http_bans;
 pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
@@ -64,6 +65,7 @@ macro_rules! site_tests {
                 posted_lines_are_cleaned_and_emojified,
                 the_api_client_drives_a_running_server,
             ],
+            http_bans: [bans_are_set_listed_and_lifted_through_the_api],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,
                 viewer_password_form_is_budgeted,

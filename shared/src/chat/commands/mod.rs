@@ -9,6 +9,8 @@ mod moderation;
 mod sanctions;
 mod streamer;
 
+pub use sanctions::MAX_REASON;
+
 use super::effect::Effect;
 use super::member::{ChatterType, Member};
 use super::protocol::Outgoing;
