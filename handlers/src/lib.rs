@@ -63,6 +63,7 @@ mod publish_hooks;
 mod request;
 mod respond;
 mod routing;
+mod rules_api;
 mod segments;
 mod viewer_pass;
 

@@ -9,6 +9,7 @@ mod chat_commands;
 mod chat_delivery;
 mod chat_guard;
 mod chat_names;
+mod chat_room_rules;
 mod cli;
 mod import;
 mod import_errors;

@@ -3,6 +3,7 @@
 //! and streamer settings stored and announced. Every effect is recorded in the audit log.
 
 use super::envelope::Route;
+use super::room_rules;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, Outgoing, StreamerChange};
@@ -37,11 +38,15 @@ pub async fn apply(
                 } else {
                     PostKind::Normal
                 };
+                if !room_rules::allows(gw, socket, login, Some(&text)) {
+                    continue;
+                }
                 let out = kind.frame(&me.username, me.kind, &me.color, &text);
                 if !gw.publish(room, &Route::default(), &out).await {
                     socket.send(&unavailable());
                     continue;
                 }
+                room_rules::posted(socket, me.kind);
                 metrics().lines.inc();
                 gw.audit.record(NewEvent::now(
                     room,
@@ -61,6 +66,8 @@ pub async fn apply(
                 }
             }
             Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
+            Effect::Rules(change) => room_rules::change(gw, socket, login, change).await,
+            Effect::ListFilters => room_rules::list(gw, socket, login),
         }
     }
     Applied::Done

@@ -3,6 +3,7 @@
 //! emote and password changes), and resynchronisation after a lost link.
 
 use super::envelope;
+use super::room_rules;
 use super::socket::frame;
 use super::Gateway;
 use rsstreaming_shared::auth::may_view;
@@ -25,6 +26,8 @@ pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
             Inbound::Announcement(a) => announcement(&gw, a).await,
             Inbound::Resynced => {
                 tokio::spawn(resync(gw.clone()));
+                let gw = gw.clone();
+                tokio::spawn(async move { room_rules::resync(&gw).await });
             }
         }
     }
@@ -54,7 +57,7 @@ fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
     }
 }
 
-async fn announcement(gw: &Gateway, a: Announcement) {
+async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
     match a {
         Announcement::Post {
             room,
@@ -75,6 +78,11 @@ async fn announcement(gw: &Gateway, a: Announcement) {
             Ok(room) => password_changed(gw, &room, active).await,
             Err(_) => tracing::warn!("a password change of a room that cannot exist"),
         },
+        // Read from the store off this loop, so room frames keep flowing meanwhile.
+        Announcement::RulesChanged { room } => {
+            let gw = gw.clone();
+            tokio::spawn(async move { room_rules::changed(&gw, &room).await });
+        }
     }
 }
 

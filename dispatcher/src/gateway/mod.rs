@@ -9,7 +9,8 @@
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
 //! (carrying out the shared chat rules' decisions) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
-//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`liveness`]
+//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`room_rules`] (slow mode,
+//! emote-only, links, filters and the pin, cached and checked on every line), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
@@ -26,6 +27,7 @@ mod message;
 mod outbox;
 mod peer;
 mod presence;
+mod room_rules;
 mod rooms;
 mod session;
 mod socket;
@@ -59,6 +61,7 @@ pub struct Gateway {
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
     caches: Caches,
+    rules: room_rules::RulesCache,
     followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
@@ -101,12 +104,17 @@ impl Gateway {
             audit_task: Mutex::new(Some(audit_task)),
             presence: Presence::default(),
             caches: Caches::default(),
+            rules: room_rules::RulesCache::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
             stopping: AtomicBool::new(false),
             tasks: Mutex::new(Vec::new()),
         });
         let _ = gw.caches.replace_emotes(emotes);
+        gw.rules
+            .reload_site(&gw.ctx.store)
+            .await
+            .context("reading the site's filters")?;
         let tasks = vec![
             tokio::spawn(inbound::run(gw.clone(), inbound)),
             tokio::spawn(presence::flush_loop(gw.clone())),

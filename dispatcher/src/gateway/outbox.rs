@@ -1,8 +1,11 @@
 //! Delivering the lines `rsstreaming message send` left in the store's outbox (used when there
-//! is no Redis to carry them), starting after what was there when this instance started.
+//! is no Redis to carry them), starting after what was there when this instance started; and
+//! the notices of rule changes the CLI left there the same way (see `room_rules`).
 
 use super::inbound::deliver_post;
+use super::room_rules;
 use super::Gateway;
+use rsstreaming_shared::store::RULES_CHANGED;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -19,6 +22,10 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             Ok(rows) => {
                 for row in rows {
                     last = last.max(row.id);
+                    if row.kind == RULES_CHANGED {
+                        room_rules::changed(&gw, &row.room).await;
+                        continue;
+                    }
                     match row.kind.parse() {
                         Ok(kind) => deliver_post(&gw, &row.room, kind, &row.message).await,
                         Err(e) => tracing::warn!("outbox row {}: {e}", row.id),

@@ -5,9 +5,11 @@
 
 pub mod commands;
 pub mod effect;
+pub mod filters;
 pub mod input;
 pub mod member;
 pub mod protocol;
+pub mod room_rules;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};

@@ -69,6 +69,11 @@ pub enum Announcement {
         room: String,
         active: bool,
     },
+    /// A room's rules (or, with room `*`, the site's filters) changed in the store: every
+    /// instance reloads them and tells its sockets of the room what they now see.
+    RulesChanged {
+        room: String,
+    },
 }
 
 /// A bucket's counter in its current window (see [`SharedState::count`]).
