@@ -13,7 +13,7 @@ use crate::respond::{self, json, json_error, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
-use rsstreaming_shared::chat::StreamerChange;
+use rsstreaming_shared::chat::{LineStamp, StreamerChange};
 use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{ChatLine, Streamer};
@@ -233,14 +233,17 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
         Err(e) => return Ok(json_error(StatusCode::BAD_REQUEST, &e.to_string())),
     };
     let room = s.room();
-    let recorded = post.event(&room, &s.username);
-    let ts = recorded.ts;
-    ctx.store.record_event(recorded).await?;
+    let stamp = LineStamp::now();
+    let ts = stamp.timestamp;
+    ctx.store
+        .record_event(post.event(&room, &s.username, &stamp))
+        .await?;
     ctx.state
         .announce(&Announcement::Post {
             room: room.to_string(),
             kind,
             message: post.text().to_string(),
+            stamp,
         })
         .await?;
     Ok(json(

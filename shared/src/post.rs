@@ -2,7 +2,8 @@
 //! command line (`rsstreaming message send`) and the gateway delivering either to a room all
 //! build a [`Post`], so they clean, bound and emojify a line alike and agree on its kinds.
 
-use crate::chat::{ChatterType, Outgoing};
+use crate::chat::protocol::Said;
+use crate::chat::{ChatterType, LineStamp, Outgoing};
 use crate::names::Username;
 use crate::store::{event_kind, NewEvent};
 use crate::text::{self, MAX_MESSAGE_LEN};
@@ -47,23 +48,24 @@ impl PostKind {
         }
     }
 
-    /// The frame that shows `message` in a room, from `username` of rank `kind` in `color`
-    /// (a server line carries no name).
-    pub fn frame(self, username: &str, kind: ChatterType, color: &str, message: &str) -> Outgoing {
-        let (username, color, message) = (username.into(), color.into(), message.into());
+    /// The frame that shows `message` in a room, from `username` of rank `kind` in `color`,
+    /// as the line `stamp` (a server line carries no name, no id).
+    pub fn frame(
+        self,
+        (username, kind, color): (&str, ChatterType, &str),
+        message: &str,
+        stamp: LineStamp,
+    ) -> Outgoing {
+        let said = || Said {
+            username: username.into(),
+            kind,
+            color: color.into(),
+            message: message.into(),
+            stamp,
+        };
         match self {
-            PostKind::Normal => Outgoing::MessageReceived {
-                username,
-                kind,
-                color,
-                message,
-            },
-            PostKind::Action => Outgoing::ActionReceived {
-                username,
-                kind,
-                color,
-                message,
-            },
+            PostKind::Normal => Outgoing::MessageReceived(said()),
+            PostKind::Action => Outgoing::ActionReceived(said()),
             PostKind::Server => Outgoing::server(message),
         }
     }
@@ -114,19 +116,23 @@ impl Post {
         &self.text
     }
 
-    /// The audit event recording this line, posted for `streamer` in `room`.
-    pub fn event(&self, room: &str, streamer: &Username) -> NewEvent {
+    /// The audit event recording this line, posted for `streamer` in `room` as `stamp` (its
+    /// id is in the meta, so a deletion can be matched to it).
+    pub fn event(&self, room: &str, streamer: &Username, stamp: &LineStamp) -> NewEvent {
         let meta = match self.kind {
             PostKind::Server => serde_json::json!({ "message": self.text }),
-            _ => serde_json::json!({ "username": streamer, "message": self.text }),
+            _ => serde_json::json!({ "username": streamer, "message": self.text, "id": stamp.id }),
         };
-        NewEvent::now(room, self.kind.event_kind(), meta)
+        NewEvent {
+            ts: stamp.timestamp,
+            ..NewEvent::now(room, self.kind.event_kind(), meta)
+        }
     }
 
     /// The frame showing this line as the streamer, named `username` in `color`.
-    pub fn frame(&self, username: &str, color: &str) -> Outgoing {
+    pub fn frame(&self, username: &str, color: &str, stamp: LineStamp) -> Outgoing {
         self.kind
-            .frame(username, ChatterType::Admin, color, &self.text)
+            .frame((username, ChatterType::Admin, color), &self.text, stamp)
     }
 }
 
@@ -167,17 +173,31 @@ mod tests {
         assert_eq!("shout".parse::<PostKind>(), Err(PostError::Kind));
         let bob = Username::parse("Bob").unwrap();
         let server = Post::new(PostKind::Server, "soon", none).unwrap();
-        assert_eq!(server.event("bob", &bob).kind, event_kind::BROADCAST);
-        assert!(server.event("bob", &bob).meta.get("username").is_none());
-        assert_eq!(server.frame("Bob", "#000000"), Outgoing::server("soon"));
+        let stamp = LineStamp::now();
+        assert_eq!(
+            server.event("bob", &bob, &stamp).kind,
+            event_kind::BROADCAST
+        );
+        assert!(server
+            .event("bob", &bob, &stamp)
+            .meta
+            .get("username")
+            .is_none());
+        let shown = server.frame("Bob", "#000000", stamp.clone());
+        assert_eq!(shown, Outgoing::server("soon"));
         let action = Post::new(PostKind::Action, "waves", none).unwrap();
-        assert_eq!(action.event("bob", &bob).meta["username"], "Bob");
+        let recorded = action.event("bob", &bob, &stamp);
+        assert_eq!(recorded.meta["username"], "Bob");
+        assert_eq!(
+            (recorded.meta["id"].as_str(), recorded.ts),
+            (Some(stamp.id.as_str()), stamp.timestamp)
+        );
         assert!(matches!(
-            action.frame("Bob", "#000000"),
-            Outgoing::ActionReceived {
+            action.frame("Bob", "#000000", stamp),
+            Outgoing::ActionReceived(Said {
                 kind: ChatterType::Admin,
                 ..
-            }
+            })
         ));
     }
 }

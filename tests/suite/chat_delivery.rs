@@ -1,7 +1,7 @@
 //! What reaches an open chat from elsewhere, through a running `rsstreaming serve`: API and CLI
 //! lines, password changes, emotes, and the viewer counts the pages report.
 
-use crate::chat::{site, KEY};
+use crate::chat::{site, unstamped, KEY};
 use crate::chat_guard::pass_cookie;
 use rsstreaming_testkit::chat::login;
 use rsstreaming_testkit::{cli, Chat};
@@ -17,7 +17,7 @@ async fn api_and_cli_messages_reach_the_chat() {
     // The streamer is not in the chat: their username and the default color.
     assert_eq!(api.say(None, "from the api :wave:").await.status(), 200);
     assert_eq!(
-        viewer.expect("message received").await,
+        unstamped(viewer.expect("message received").await),
         json!({"username": "Streamer", "type": "admin", "color": "#000000", "message": "from the api 👋"})
     );
     // Logged in: their chat name and color.

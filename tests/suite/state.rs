@@ -21,7 +21,7 @@ fn options() -> StateOptions {
 }
 
 /// Both backends, each as two instances sharing one state.
-async fn backends() -> Vec<(&'static str, Pair)> {
+pub(crate) async fn backends() -> Vec<(&'static str, Pair)> {
     let a = MemoryState::with_options(options());
     let b = a.peer();
     let mut v: Vec<(&'static str, Pair)> = vec![("memory", (Arc::new(a), Arc::new(b)))];

@@ -7,6 +7,7 @@
 
 use anyhow::Context;
 use clap::Subcommand;
+use rsstreaming_shared::chat::LineStamp;
 use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::{self, Announcement};
 use std::path::Path;
@@ -51,7 +52,8 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
     let post = Post::new(kind, &message, |a| {
         emotes.iter().any(|e| e.alias.eq_ignore_ascii_case(a))
     })?;
-    let mut event = post.event(&room, &streamer.username);
+    let stamp = LineStamp::now();
+    let mut event = post.event(&room, &streamer.username, &stamp);
     event.meta["via"] = "cli".into();
     store.record_event(event).await?;
     let text = post.text().to_string();
@@ -62,6 +64,7 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
                     room: room.to_string(),
                     kind,
                     message: text,
+                    stamp,
                 })
                 .await?
         }

@@ -1,11 +1,11 @@
 //! A drawing sent to the room: checked (size, PNG data URL), published, and recorded by its
 //! fingerprint (drawings are too big for the audit log).
 
-use super::envelope::Route;
+use super::history;
 use super::room_rules;
 use super::socket::Socket;
 use super::{unavailable, Gateway};
-use rsstreaming_shared::chat::{self, Outgoing};
+use rsstreaming_shared::chat::{self, LineStamp, Outgoing};
 use rsstreaming_shared::drawing::check_drawing;
 use rsstreaming_shared::store::{event_kind, NewEvent};
 use sha2::{Digest, Sha256};
@@ -15,7 +15,7 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
     let Some(login) = socket.login_or_refuse() else {
         return;
     };
-    if login.member.muted {
+    if login.member.is_muted() {
         return socket.send(&Outgoing::server(chat::MUTED));
     }
     if let Err(e) = check_drawing(src) {
@@ -32,8 +32,10 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
         kind: me.kind,
         color: me.color.clone(),
         src: src.to_string(),
+        stamp: LineStamp::now(),
     };
-    if !gw.publish(&login.room, &Route::default(), &out).await {
+    let id = out.stamp().map(|s| s.id.clone());
+    if !history::post_line(gw, &login.room, &out).await {
         return socket.send(&unavailable());
     }
     room_rules::posted(socket, me.kind);
@@ -41,6 +43,7 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
         &login.room,
         event_kind::DRAWING,
         serde_json::json!({
+            "id": id,
             "username": me.username,
             "bytes": src.len(),
             "sha256": hex::encode(Sha256::digest(src.as_bytes())),

@@ -2,12 +2,12 @@
 //! included) delivered to this instance's sockets of the room, announcements (API/CLI posts,
 //! emote and password changes), and resynchronisation after a lost link.
 
-use super::envelope;
 use super::room_rules;
 use super::socket::frame;
 use super::Gateway;
+use super::{envelope, sanctions};
 use rsstreaming_shared::auth::may_view;
-use rsstreaming_shared::chat::{ChatterType, StreamerChange};
+use rsstreaming_shared::chat::{ChatterType, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::{Post, PostKind};
 use rsstreaming_shared::state::{Announcement, Inbound};
@@ -34,8 +34,8 @@ pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
 }
 
 /// A room frame: the roster entry it carries goes to the socket holding it, and the frame to
-/// the sockets it is routed to.
-fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
+/// the sockets it is routed to (a socket told to leave, a kicked one, then leaves its room).
+fn room_payload(gw: &Arc<Gateway>, room: &RoomName, payload: bytes::Bytes) {
     let Some((route, msg)) = envelope::open(payload) else {
         tracing::warn!("ignoring a malformed payload on room {room}");
         return;
@@ -50,6 +50,10 @@ fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
             if let Some(s) = gw.rooms.socket(id) {
                 if s.login().is_some_and(|l| &l.room == room) {
                     s.push(msg);
+                    if route.leave {
+                        let gw = gw.clone();
+                        tokio::spawn(async move { gw.log_out(&s).await });
+                    }
                 }
             }
         }
@@ -63,7 +67,14 @@ async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
             room,
             kind,
             message,
-        } => deliver_post(gw, &room, kind, &message).await,
+            stamp,
+        } => deliver_post(gw, &room, (kind, &message), stamp).await,
+        Announcement::LineDeleted { room, id } => match RoomName::parse(&room) {
+            Ok(room) => gw
+                .rooms
+                .deliver(&room, &frame(&Outgoing::MessageDeleted { id }), None),
+            Err(_) => tracing::warn!("a deletion in a room that cannot exist"),
+        },
         Announcement::EmoteAdded { alias, uri } => {
             if let Some(out) = gw.caches.emote_added(&alias, &uri) {
                 gw.rooms.deliver_all(&frame(&out));
@@ -83,6 +94,11 @@ async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
             let gw = gw.clone();
             tokio::spawn(async move { room_rules::changed(&gw, &room).await });
         }
+        Announcement::SanctionsChanged { room } => match RoomName::parse(&room) {
+            // Off this loop: it reads the store.
+            Ok(room) => drop(tokio::spawn(sanctions::changed(gw.clone(), room))),
+            Err(_) => tracing::warn!("a sanction change of a room that cannot exist"),
+        },
     }
 }
 
@@ -123,8 +139,14 @@ async fn password_changed(gw: &Gateway, room: &RoomName, active: bool) {
 
 /// A line from the API or the CLI, shown to this instance's chatters of the room as the
 /// streamer: under their chat name and color when they are logged in, else their username.
-/// (It was recorded by whoever posted it.)
-pub async fn deliver_post(gw: &Gateway, room: &str, kind: PostKind, message: &str) {
+/// (It was recorded by whoever posted it, and is not kept in history: SPEC §5 has such a line
+/// reach whoever is in the chat at that moment, never a later joiner.)
+pub async fn deliver_post(
+    gw: &Gateway,
+    room: &str,
+    (kind, message): (PostKind, &str),
+    stamp: LineStamp,
+) {
     let Ok(room) = RoomName::parse(room) else {
         return tracing::warn!("a post for a room that cannot exist");
     };
@@ -158,7 +180,7 @@ pub async fn deliver_post(gw: &Gateway, room: &str, kind: PostKind, message: &st
         }
     };
     gw.rooms
-        .deliver(&room, &frame(&post.frame(&username, &color)), None);
+        .deliver(&room, &frame(&post.frame(&username, &color, stamp)), None);
 }
 
 /// After a lost link: take newer copies of our chatters' entries, and put back those a

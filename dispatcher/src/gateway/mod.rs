@@ -7,10 +7,11 @@
 //!
 //! A frame's path, by file: [`upgrade`] → [`connection`] (read/write loops) → [`session`] (one
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
-//! (carrying out the shared chat rules' decisions) → published in an [`envelope`] → every
+//! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
-//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`room_rules`] (slow mode,
-//! emote-only, links, filters and the pin, cached and checked on every line), [`liveness`]
+//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`sanctions`] (bans and
+//! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`room_rules`] (slow
+//! mode, emote-only, links, filters and the pin, cached and checked on every line), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
@@ -20,6 +21,7 @@ mod drawing;
 mod effects;
 mod envelope;
 mod flood;
+mod history;
 mod inbound;
 mod liveness;
 mod login;
@@ -29,6 +31,8 @@ mod peer;
 mod presence;
 mod room_rules;
 mod rooms;
+mod sanction_effects;
+mod sanctions;
 mod session;
 mod socket;
 mod upgrade;
@@ -44,6 +48,7 @@ use rsstreaming_shared::chat::{Member, Outgoing};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::ChatState;
 use rsstreaming_shared::store::{event_kind, NewEvent};
+use sanctions::SanctionCache;
 use socket::Socket;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -62,6 +67,7 @@ pub struct Gateway {
     presence: Presence,
     caches: Caches,
     rules: room_rules::RulesCache,
+    sanctions: SanctionCache,
     followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
@@ -105,6 +111,7 @@ impl Gateway {
             presence: Presence::default(),
             caches: Caches::default(),
             rules: room_rules::RulesCache::default(),
+            sanctions: SanctionCache::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
             stopping: AtomicBool::new(false),
@@ -198,6 +205,19 @@ impl Gateway {
             event_kind::LEAVE,
             serde_json::json!({"username": m.username}),
         ));
+    }
+
+    /// Takes a socket out of its room (closing, kicked, banned): it leaves the roster and the
+    /// room is told.
+    async fn log_out(&self, socket: &Socket) {
+        let Some(login) = socket.login() else { return };
+        socket.set_login(None);
+        self.rooms.leave(&login.room, &socket.id);
+        match self.state.release(&login.room, &socket.id).await {
+            Ok(Some(m)) => self.announce_leave(&login.room, &m).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!("releasing {}: {e} (the sweep will)", socket.id),
+        }
     }
 
     /// Closes a socket that can no longer be kept consistent (e.g. its name was lost).

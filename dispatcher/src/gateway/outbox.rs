@@ -5,6 +5,7 @@
 use super::inbound::deliver_post;
 use super::room_rules;
 use super::Gateway;
+use rsstreaming_shared::chat::LineStamp;
 use rsstreaming_shared::store::RULES_CHANGED;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +28,14 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
                         continue;
                     }
                     match row.kind.parse() {
-                        Ok(kind) => deliver_post(&gw, &row.room, kind, &row.message).await,
+                        Ok(kind) => {
+                            // Every gateway polling the store names the line alike.
+                            let stamp = LineStamp {
+                                id: format!("{:x}-{:016x}", row.created_at, row.id),
+                                timestamp: row.created_at,
+                            };
+                            deliver_post(&gw, &row.room, (kind, &row.message), stamp).await
+                        }
                         Err(e) => tracing::warn!("outbox row {}: {e}", row.id),
                     }
                 }

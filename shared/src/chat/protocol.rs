@@ -1,6 +1,7 @@
 //! The WebSocket protocol: JSON text frames `{"event": NAME, "data": {...}}` both ways, with the
 //! Python system's Socket.IO event names (SPEC §5).
 
+use super::line::LineStamp;
 use super::member::{ChatterType, User};
 use serde::{Deserialize, Serialize};
 
@@ -29,21 +30,9 @@ pub enum Outgoing {
     #[serde(rename = "disconnected")]
     Disconnected(User),
     #[serde(rename = "message received")]
-    MessageReceived {
-        username: String,
-        #[serde(rename = "type")]
-        kind: ChatterType,
-        color: String,
-        message: String,
-    },
+    MessageReceived(Said),
     #[serde(rename = "action received")]
-    ActionReceived {
-        username: String,
-        #[serde(rename = "type")]
-        kind: ChatterType,
-        color: String,
-        message: String,
-    },
+    ActionReceived(Said),
     #[serde(rename = "drawing received")]
     DrawingReceived {
         username: String,
@@ -51,6 +40,9 @@ pub enum Outgoing {
         kind: ChatterType,
         color: String,
         src: String,
+        /// The line's `id` and `timestamp`.
+        #[serde(flatten)]
+        stamp: LineStamp,
     },
     #[serde(rename = "rename")]
     Rename {
@@ -98,6 +90,23 @@ pub enum Outgoing {
         emote_only: bool,
         links: &'static str,
     },
+    /// To a chatter sent out of the chat by `by` (it may log in again).
+    #[serde(rename = "kicked")]
+    Kicked { by: String },
+    /// To a banned chatter (leaving, or refused at login): why, and until when (unix ms;
+    /// `null`: until lifted).
+    #[serde(rename = "banned")]
+    Banned {
+        reason: Option<String>,
+        until: Option<i64>,
+    },
+    /// The room's last lines for a joiner, oldest first: each a `*received` payload with its
+    /// `event` (see [`super::line::HistoryLine`]).
+    #[serde(rename = "history")]
+    History { messages: Vec<serde_json::Value> },
+    /// A line was deleted: pages remove it.
+    #[serde(rename = "message deleted")]
+    MessageDeleted { id: String },
 }
 
 impl Outgoing {
@@ -111,11 +120,34 @@ impl Outgoing {
         Outgoing::Warning { msg: msg.into() }
     }
 
+    /// The id and time of a chat line frame.
+    pub fn stamp(&self) -> Option<&LineStamp> {
+        match self {
+            Outgoing::MessageReceived(Said { stamp, .. })
+            | Outgoing::ActionReceived(Said { stamp, .. })
+            | Outgoing::DrawingReceived { stamp, .. } => Some(stamp),
+            _ => None,
+        }
+    }
+
     /// The frame's JSON text.
     pub fn to_json(&self) -> String {
         // Serialising these plain structs cannot fail.
         serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
     }
+}
+
+/// A line said or acted (`message received`, `action received`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Said {
+    pub username: String,
+    #[serde(rename = "type")]
+    pub kind: ChatterType,
+    pub color: String,
+    pub message: String,
+    /// The line's `id` and `timestamp`.
+    #[serde(flatten)]
+    pub stamp: LineStamp,
 }
 
 /// Everything a page may send. Unknown events and wrong payload shapes are refused by the codec
@@ -238,16 +270,20 @@ mod tests {
 
     #[test]
     fn outgoing_frames_have_the_socketio_shape() {
-        let f = Outgoing::MessageReceived {
+        let f = Outgoing::MessageReceived(Said {
             username: "bob".into(),
             kind: ChatterType::Normal,
             color: "#ff0000".into(),
             message: "hi".into(),
-        };
+            stamp: LineStamp {
+                id: "a-1".into(),
+                timestamp: 7,
+            },
+        });
         let v: serde_json::Value = serde_json::from_str(&f.to_json()).unwrap();
         assert_eq!(
             v,
-            serde_json::json!({"event": "message received", "data": {"username": "bob", "type": "normal", "color": "#ff0000", "message": "hi"}})
+            serde_json::json!({"event": "message received", "data": {"username": "bob", "type": "normal", "color": "#ff0000", "message": "hi", "id": "a-1", "timestamp": 7}})
         );
         let v: serde_json::Value = serde_json::from_str(
             &Outgoing::Connected(User {

@@ -2,12 +2,12 @@
 //! as the Redis backend (a hub that several instances can share, heartbeats, compare-and-set),
 //! so the conformance suite can hold both to the same behaviour, multi-instance cases included.
 
-use super::{mute_table::MuteTable, MuteBinding};
+use super::{history_ring::HistoryRings, mute_table::MuteTable, MuteBinding};
 use super::{
     new_instance_id, now_ms, Announcement, ChatState, Inbound, Replace, SharedState, StateOptions,
     StateResult, WindowCount, PRESENCE_WINDOW_MS,
 };
-use crate::chat::{member::instance_of, Member};
+use crate::chat::{member::instance_of, HistoryLine, Member};
 use async_trait::async_trait;
 use bytes::Bytes;
 use std::collections::{HashMap, HashSet};
@@ -88,6 +88,7 @@ struct Hub {
     state: Mutex<HubState>,
     counters: Mutex<Counters>,
     mutes: Mutex<MuteTable>,
+    history: Mutex<HistoryRings>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -204,6 +205,19 @@ impl SharedState for MemoryState {
     async fn count(&self, bucket: &str, window_secs: u64, delta: i64) -> StateResult<WindowCount> {
         let mut counters = lock(&self.hub.counters);
         Ok(counters.add(bucket, Duration::from_secs(window_secs), delta))
+    }
+
+    async fn append_history(&self, room: &str, line: &HistoryLine) -> StateResult<()> {
+        lock(&self.hub.history).append(room, line, now_ms());
+        Ok(())
+    }
+
+    async fn history(&self, room: &str) -> StateResult<Vec<HistoryLine>> {
+        Ok(lock(&self.hub.history).lines(room, now_ms()))
+    }
+
+    async fn remove_history(&self, room: &str, id: &str) -> StateResult<Option<HistoryLine>> {
+        Ok(lock(&self.hub.history).remove(room, id))
     }
 
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {
@@ -394,6 +408,7 @@ impl ChatState for MemoryState {
     }
 
     async fn sweep(&self) -> StateResult<Vec<(String, Member)>> {
+        lock(&self.hub.history).sweep(now_ms());
         let now = Instant::now();
         let since = now_ms() - PRESENCE_WINDOW_MS;
         let mut hub = self.hub.lock();

@@ -10,12 +10,15 @@
 //!   so two instances never overwrite each other's decisions;
 //! - **presence** is a timestamp per socket per room; a viewer is a socket seen in the last
 //!   [`PRESENCE_WINDOW_MS`];
+//! - **history** per room: the last chat lines (bounded by count, bytes and age), oldest
+//!   first, a deleted line removed by its id;
 //! - **mutes** bind to an identity (name key and address) per room, outliving the socket;
 //! - each gateway **instance** keeps a heartbeat; entries of an instance whose heartbeat lapsed
 //!   (a killed process) are removed by whichever instance sweeps first;
 //! - **room channels** carry the frames of a room to every instance following it, in one order;
 //!   an **announcement channel** carries API/CLI posts and emote changes to every instance.
 
+mod history_ring;
 mod memory;
 mod mute_table;
 mod redis;
@@ -23,7 +26,7 @@ mod redis;
 pub use memory::MemoryState;
 pub use redis::RedisState;
 
-use crate::chat::Member;
+use crate::chat::{HistoryLine, LineStamp, Member};
 use crate::post::PostKind;
 use crate::Config;
 use async_trait::async_trait;
@@ -55,6 +58,14 @@ pub enum Announcement {
         room: String,
         kind: PostKind,
         message: String,
+        /// The line's id and time, chosen by the poster so every instance shows the same.
+        stamp: LineStamp,
+    },
+    /// A line was deleted outside the chat (remote-control API): every instance tells its
+    /// sockets of the room `message deleted`.
+    LineDeleted {
+        room: String,
+        id: String,
     },
     EmoteAdded {
         alias: String,
@@ -72,6 +83,11 @@ pub enum Announcement {
     /// A room's rules (or, with room `*`, the site's filters) changed in the store: every
     /// instance reloads them and tells its sockets of the room what they now see.
     RulesChanged {
+        room: String,
+    },
+    /// A room's bans or mutes changed in the store (chat, API or CLI): every instance reads
+    /// them again and sends away its chatters a ban now binds.
+    SanctionsChanged {
         room: String,
     },
 }
@@ -107,6 +123,19 @@ pub trait SharedState: Send + Sync + 'static {
     async fn throttle(&self, bucket: &str, max: u32, window_secs: u64) -> StateResult<bool> {
         Ok(self.count(bucket, window_secs, 1).await?.hits <= i64::from(max))
     }
+
+    /// Appends a chat line to the room's history, which keeps the last
+    /// [`HISTORY_LINES`](crate::chat::line::HISTORY_LINES) lines within
+    /// [`HISTORY_BYTES`](crate::chat::line::HISTORY_BYTES) for
+    /// [`HISTORY_TTL`](crate::chat::line::HISTORY_TTL). One round trip: it is on the line's path.
+    async fn append_history(&self, room: &str, line: &HistoryLine) -> StateResult<()>;
+
+    /// The room's history, oldest first, lines older than the TTL left out.
+    async fn history(&self, room: &str) -> StateResult<Vec<HistoryLine>>;
+
+    /// Removes the line `id` from the room's history; the removed line, or `None` when it is
+    /// not there (of two instances removing it at once, one gets it).
+    async fn remove_history(&self, room: &str, id: &str) -> StateResult<Option<HistoryLine>>;
 
     /// Whether the backend answers now (`/readyz`): Redis is sent `PING`; the in-process
     /// backend is part of the process and always answers.

@@ -8,6 +8,7 @@
 //! - `P:presence:{room}` sorted set: socket scored by last-seen ms; `P:presence_rooms` set.
 //! - `P:viewers:{room}`: the last viewer count logged; `P:instance:{id}`: heartbeat with a TTL.
 //! - `P:count:{bucket}` a budget counter, expiring with its window.
+//! - `P:history:{room}` list and `P:history_bytes:{room}`: the room's last lines ([`history`]).
 //! - channels `P:room:{room}` (one PUBLISH per room frame, one subscriber connection per
 //!   instance) and `P:announce`.
 //!
@@ -18,6 +19,7 @@
 //! Scripts are sent with EVAL (Redis caches them by hash), so a restarted Redis needs no reload.
 
 mod chat;
+mod history;
 mod mutes;
 mod scripts;
 mod subscriber;
@@ -27,7 +29,7 @@ use super::{
     new_instance_id, now_ms, Announcement, ChatState, SharedState, StateError, StateOptions,
     StateResult, WindowCount, PRESENCE_WINDOW_MS,
 };
-use crate::chat::Member;
+use crate::chat::{HistoryLine, Member};
 use async_trait::async_trait;
 use bytes::Bytes;
 use fred::clients::{Client, SubscriberClient};
@@ -188,6 +190,18 @@ impl SharedState for RedisState {
 
     fn backend(&self) -> &'static str {
         "redis"
+    }
+
+    async fn append_history(&self, room: &str, line: &HistoryLine) -> StateResult<()> {
+        self.append_history_entry(room, line).await
+    }
+
+    async fn history(&self, room: &str) -> StateResult<Vec<HistoryLine>> {
+        self.history_entries(room).await
+    }
+
+    async fn remove_history(&self, room: &str, id: &str) -> StateResult<Option<HistoryLine>> {
+        self.remove_history_entry(room, id).await
     }
 
     fn chat(self: Arc<Self>) -> Option<Arc<dyn ChatState>> {

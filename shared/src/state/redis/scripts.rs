@@ -17,3 +17,9 @@ pub const PRUNE_PRESENCE: &str = include_str!("prune_presence.lua");
 /// KEYS: counter. ARGV: delta, window ms. Returns {count, ms left in the window}; a window
 /// opens with the first hit (a give-back on no window changes nothing).
 pub const COUNT: &str = include_str!("count.lua");
+
+/// KEYS: history, history bytes. ARGV: entry, most lines, most bytes, TTL ms.
+pub const HISTORY_APPEND: &str = include_str!("history_append.lua");
+
+/// KEYS: history, history bytes. ARGV: line id. Returns the removed entry or nil.
+pub const HISTORY_REMOVE: &str = include_str!("history_remove.lua");
