@@ -1,4 +1,5 @@
-//! `streamer list | add | drop | key | description | password | chat | streams | token | ban`.
+//! `streamer list | add | drop | key | description | password | chat | streams | token | ban |
+//! filter`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
@@ -86,6 +87,12 @@ pub enum StreamerAction {
         #[command(subcommand)]
         action: super::bans::BanAction,
     },
+    /// Word filters of a room, or with --site of the whole site: `filter add --username U darn`,
+    /// `filter add --site '/sp[a4]m/'`, `filter remove`, `filter list`.
+    Filter {
+        #[command(subcommand)]
+        action: super::filters::FilterAction,
+    },
 }
 
 pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<()> {
@@ -149,6 +156,8 @@ pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<(
         }
         StreamerAction::Token { action } => super::tokens::run(store, action).await?,
         StreamerAction::Ban { action } => super::bans::run(config_path, store, action).await?,
+        // Run by `filters::run` (it needs the configuration, to tell running gateways).
+        StreamerAction::Filter { .. } => anyhow::bail!("streamer filter: not handled here"),
     }
     store.close().await;
     Ok(())

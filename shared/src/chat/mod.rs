@@ -7,10 +7,12 @@ pub mod ban_request;
 pub mod commands;
 pub mod duration;
 pub mod effect;
+pub mod filters;
 pub mod input;
 pub mod line;
 pub mod member;
 pub mod protocol;
+pub mod room_rules;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};
