@@ -64,6 +64,7 @@ pub async fn apply(
                 }
             }
             Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
+            Effect::Delete(deletion) => history::delete(gw, socket, login, deletion).await,
         }
     }
     Applied::Done

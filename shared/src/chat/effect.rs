@@ -17,6 +17,26 @@ pub enum Effect {
     Change(Box<Change>),
     /// A change of the streamer's stored settings.
     Streamer(StreamerChange),
+    /// Chat lines to delete from history and every page.
+    Delete(Deletion),
+}
+
+/// Lines to delete: `(id, author)` each, and what the sender is told once done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    pub lines: Vec<(String, String)>,
+    pub confirm: String,
+}
+
+impl Deletion {
+    /// The audit event of one deleted line (the line's own event holds its id in its meta).
+    pub fn audit(room: &str, (id, author): (&str, &str), by: &str) -> NewEvent {
+        NewEvent::now(
+            room,
+            event_kind::DELETE,
+            serde_json::json!({"id": id, "username": author, "by": by}),
+        )
+    }
 }
 
 impl Effect {

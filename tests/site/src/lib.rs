@@ -100,6 +100,7 @@ macro_rules! site_tests {
                 a_killed_instances_chatters_leave_within_30_seconds,
                 the_chat_recovers_when_redis_restarts,
                 an_unreachable_redis_at_start_is_a_clear_error,
+                the_api_deletes_a_line_on_every_instance,
             ],
         }
     };
