@@ -14,7 +14,7 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
     let Some(login) = socket.login_or_refuse() else {
         return;
     };
-    if login.member.muted {
+    if login.member.is_muted() {
         return socket.send(&Outgoing::server(chat::MUTED));
     }
     if let Err(e) = check_drawing(src) {

@@ -9,7 +9,8 @@
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
 //! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
-//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`liveness`]
+//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`sanctions`] (bans and
+//! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
@@ -28,6 +29,8 @@ mod outbox;
 mod peer;
 mod presence;
 mod rooms;
+mod sanction_effects;
+mod sanctions;
 mod session;
 mod socket;
 mod upgrade;
@@ -43,6 +46,7 @@ use rsstreaming_shared::chat::{Member, Outgoing};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::ChatState;
 use rsstreaming_shared::store::{event_kind, NewEvent};
+use sanctions::SanctionCache;
 use socket::Socket;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -60,6 +64,7 @@ pub struct Gateway {
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
     caches: Caches,
+    sanctions: SanctionCache,
     followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
@@ -102,6 +107,7 @@ impl Gateway {
             audit_task: Mutex::new(Some(audit_task)),
             presence: Presence::default(),
             caches: Caches::default(),
+            sanctions: SanctionCache::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
             stopping: AtomicBool::new(false),
@@ -191,6 +197,19 @@ impl Gateway {
             event_kind::LEAVE,
             serde_json::json!({"username": m.username}),
         ));
+    }
+
+    /// Takes a socket out of its room (closing, kicked, banned): it leaves the roster and the
+    /// room is told.
+    async fn log_out(&self, socket: &Socket) {
+        let Some(login) = socket.login() else { return };
+        socket.set_login(None);
+        self.rooms.leave(&login.room, &socket.id);
+        match self.state.release(&login.room, &socket.id).await {
+            Ok(Some(m)) => self.announce_leave(&login.room, &m).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!("releasing {}: {e} (the sweep will)", socket.id),
+        }
     }
 
     /// Closes a socket that can no longer be kept consistent (e.g. its name was lost).

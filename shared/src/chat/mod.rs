@@ -4,6 +4,7 @@
 //! [`Effect`]s ([`effect`]). The gateway loads what a decision needs and carries out its effects.
 
 pub mod commands;
+pub mod duration;
 pub mod effect;
 pub mod input;
 pub mod line;

@@ -77,6 +77,16 @@ pub enum Outgoing {
     AddEmote { key: String, uri: String },
     #[serde(rename = "remove emote")]
     RemoveEmote { key: String },
+    /// To a chatter sent out of the chat by `by` (it may log in again).
+    #[serde(rename = "kicked")]
+    Kicked { by: String },
+    /// To a banned chatter (leaving, or refused at login): why, and until when (unix ms;
+    /// `null`: until lifted).
+    #[serde(rename = "banned")]
+    Banned {
+        reason: Option<String>,
+        until: Option<i64>,
+    },
     /// The room's last lines for a joiner, oldest first: each a `*received` payload with its
     /// `event` (see [`super::line::HistoryLine`]).
     #[serde(rename = "history")]

@@ -80,6 +80,11 @@ pub enum Announcement {
         room: String,
         active: bool,
     },
+    /// A room's bans or mutes changed in the store (chat, API or CLI): every instance reads
+    /// them again and sends away its chatters a ban now binds.
+    SanctionsChanged {
+        room: String,
+    },
 }
 
 /// A bucket's counter in its current window (see [`SharedState::count`]).

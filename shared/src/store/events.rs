@@ -64,6 +64,9 @@ pub mod kind {
     pub const BROADCAST: &str = "broadcast";
     pub const MUTE: &str = "mute";
     pub const UNMUTE: &str = "unmute";
+    pub const KICK: &str = "kick";
+    pub const BAN: &str = "ban";
+    pub const UNBAN: &str = "unban";
     pub const MOD: &str = "mod";
     pub const DEMOD: &str = "demod";
     pub const DESCRIPTION: &str = "description";

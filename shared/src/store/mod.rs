@@ -6,6 +6,7 @@
 //! both. Case-insensitive uniqueness lives in `*_lower` columns rather than in collations, which
 //! the two engines disagree on.
 
+mod bans;
 mod emotes;
 mod events;
 mod import;
@@ -17,6 +18,7 @@ mod streamers;
 mod streams;
 mod tokens;
 
+pub use bans::{Sanction, SanctionKind};
 pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};

@@ -112,6 +112,30 @@ pub async fn a_killed_instances_chatters_leave_within_30_seconds(backend: Backen
     let (_bob_again, _) = Chat::login(a, "streamer", "bob").await;
 }
 
+/// A ban issued on A sends the chatter on B away and refuses its name and address on B at
+/// once (every chatter here comes from the loopback address).
+pub async fn a_ban_on_one_instance_binds_on_the_other(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let mut admin = Chat::admin(site.base(), "streamer", KEY).await;
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    let said = admin.command("/ban bob 10m flooding").await;
+    assert_eq!(said[0], "User 'bob' has been banned for 10 minutes.");
+    let banned = bob.expect("banned").await;
+    assert_eq!(banned["reason"], "flooding");
+    for name in ["Bob", "someone-else"] {
+        let mut again = Chat::connect(b.base()).await;
+        again.send("login", login("streamer", name)).await;
+        assert_eq!(again.expect("banned").await, banned, "{name}");
+    }
+    assert_eq!(
+        admin.command("/unban bob").await[0],
+        "User 'bob' has been unbanned."
+    );
+    Chat::login(b.base(), "streamer", "bob").await;
+}
+
 /// A `redis-server` of the test's own, on a free port, without persistence.
 pub(crate) struct OwnRedis {
     pub(crate) port: u16,

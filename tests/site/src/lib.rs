@@ -99,6 +99,7 @@ macro_rules! site_tests {
                 two_instances_act_as_one_chat,
                 a_killed_instances_chatters_leave_within_30_seconds,
                 the_chat_recovers_when_redis_restarts,
+                a_ban_on_one_instance_binds_on_the_other,
                 an_unreachable_redis_at_start_is_a_clear_error,
                 the_api_deletes_a_line_on_every_instance,
             ],

@@ -7,6 +7,7 @@
 mod everyone;
 pub mod lines;
 mod moderation;
+mod sanctions;
 mod streamer;
 
 use super::effect::Effect;
@@ -103,8 +104,13 @@ pub static COMMANDS: &[Command] = &[
     row(&["name", "nick"], "/name <new name>", "change your name to a new one", Rank::Everyone, &[Need::Roster], everyone::name),
     row(&["themes"], "/themes", "list the available themes", Rank::Everyone, &[Need::Themes], everyone::themes),
     row(&["theme"], "/theme <theme>", "switch to another theme", Rank::Everyone, &[Need::Themes], everyone::theme),
-    row(&["mute", "quiet"], "/mute <user>", "mute user", Rank::Staff, &[Need::Roster], |c| moderation::set_muted(c, true)),
-    row(&["unmute", "unquiet"], "/unmute <user>", "unmute user", Rank::Staff, &[Need::Roster], |c| moderation::set_muted(c, false)),
+    row(&["mute", "quiet"], "/mute <user> [<duration>]", "mute user (for 30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, false)),
+    row(&["timeout"], "/timeout <user> <duration>", "mute user for a while (30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, true)),
+    row(&["unmute", "unquiet"], "/unmute <user>", "lift a mute or timeout", Rank::Staff, &[Need::Roster], sanctions::unmute),
+    row(&["kick"], "/kick <user>", "send user out of the chat (they may come back)", Rank::Staff, &[Need::Roster], sanctions::kick),
+    row(&["ban"], "/ban <user> [<duration>] [<reason>]", "ban user's name and address from the chat", Rank::Staff, &[Need::Roster], sanctions::ban),
+    row(&["unban"], "/unban <name>", "lift a ban", Rank::Staff, &[], sanctions::unban),
+    row(&["bans"], "/bans", "list bans and timeouts", Rank::Staff, &[], sanctions::bans),
     row(&["rename"], "/rename <user> <new name>", "rename user", Rank::Staff, &[Need::Roster], moderation::rename),
     row(&["delete"], "/delete <id>", "delete a chat line", Rank::Staff, &[Need::History], lines::delete),
     row(&["clear"], "/clear <user>", "delete a user's lines of the last 10 minutes", Rank::Staff, &[Need::Roster, Need::History], lines::clear),
@@ -192,7 +198,7 @@ pub fn replies(lines: impl IntoIterator<Item = String>) -> Effects {
 
 /// A chat line or action, unless muted or blank (a plain line, `/say` and `/me`).
 pub fn line(room: &Room, sender: &Member, action: bool, text: &str) -> Effects {
-    if sender.muted {
+    if sender.is_muted() {
         return reply(MUTED);
     }
     let text = text.trim();
@@ -209,6 +215,23 @@ pub fn line(room: &Room, sender: &Member, action: bool, text: &str) -> Effects {
 fn find<'a>(room: &'a Room, arg: &str) -> Option<&'a Member> {
     let key = text::name_key(arg.trim());
     room.roster.iter().find(|m| m.key == key)
+}
+
+/// The chatter an argument starts with and the rest of it (trimmed). Names may hold spaces,
+/// so the longest chatter name the argument starts with, followed by a space, wins; else the
+/// whole argument is the name.
+fn target_and_rest<'a>(room: &'a Room, arg: &'a str) -> Option<(&'a Member, &'a str)> {
+    let mut best = None;
+    for (i, c) in arg.char_indices() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let key = text::name_key(&arg[..i]);
+        if let Some(m) = room.roster.iter().find(|m| m.key == key) {
+            best = Some((m, arg[i..].trim()));
+        }
+    }
+    best.or_else(|| find(room, arg).map(|m| (m, "")))
 }
 
 /// Checks a new name for `target`; the reply text when refused.
@@ -261,6 +284,9 @@ mod tests {
         let rank = |n: &str| Command::lookup(n).map(|c| c.rank);
         assert_eq!(rank("help"), Some(Rank::Everyone));
         assert_eq!(rank("mute"), Some(Rank::Staff));
+        for staff in ["quiet", "timeout", "unmute", "kick", "ban", "unban", "bans"] {
+            assert_eq!(rank(staff), Some(Rank::Staff), "{staff}");
+        }
         assert_eq!(rank("rename"), Some(Rank::Staff));
         assert_eq!(rank("mod"), Some(Rank::Admin));
         assert_eq!(rank("settings"), Some(Rank::Admin));

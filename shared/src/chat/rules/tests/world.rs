@@ -88,6 +88,14 @@ pub fn replies_are(w: &World, cases: &[(&str, &str, &str)]) {
     }
 }
 
+/// [`replies_are`] of a table written one case a line: `sender | input | reply`.
+pub fn replies_table(w: &World, table: &str) {
+    for row in table.lines().map(str::trim).filter(|r| !r.is_empty()) {
+        let cells: Vec<&str> = row.splitn(3, '|').map(str::trim).collect();
+        replies_are(w, &[(cells[0], cells[1], cells[2])]);
+    }
+}
+
 /// A rename's names: before and after.
 pub fn names(c: &Change) -> (&str, &str) {
     (&c.before.username, &c.after.username)
