@@ -22,7 +22,7 @@ use serde::Deserialize;
 /// Writes must say they are JSON: a cross-site HTML form can send `text/plain` or a form
 /// encoding with the browser's Basic credentials, but not `application/json` (that needs a
 /// CORS preflight this site never grants).
-fn not_json(req: &Request<Bytes>) -> Option<Response<Bytes>> {
+pub(crate) fn not_json(req: &Request<Bytes>) -> Option<Response<Bytes>> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -70,7 +70,7 @@ pub async fn get_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResul
 }
 
 /// A JSON object body, or what is wrong with it (for a 400).
-fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("a JSON body is required".into());
     }
@@ -90,7 +90,7 @@ fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     })
 }
 
-fn bad_request(why: &str) -> Response<Bytes> {
+pub(crate) fn bad_request(why: &str) -> Response<Bytes> {
     json_error(StatusCode::BAD_REQUEST, why)
 }
 

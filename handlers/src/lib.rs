@@ -64,6 +64,7 @@ mod publish_hooks;
 mod request;
 mod respond;
 mod routing;
+mod rules_api;
 mod segments;
 mod viewer_pass;
 

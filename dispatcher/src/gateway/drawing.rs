@@ -2,6 +2,7 @@
 //! fingerprint (drawings are too big for the audit log).
 
 use super::history;
+use super::room_rules;
 use super::socket::Socket;
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, LineStamp, Outgoing};
@@ -21,6 +22,9 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
         tracing::debug!(socket = %socket.id, "refused drawing: {e}");
         return socket.send(&Outgoing::server("Invalid drawing received!"));
     }
+    if !room_rules::allows(gw, socket, &login, None) {
+        return;
+    }
     gw.presence.touch(socket, &login.room);
     let me = &login.member;
     let out = Outgoing::DrawingReceived {
@@ -34,6 +38,7 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
     if !history::post_line(gw, &login.room, &out).await {
         return socket.send(&unavailable());
     }
+    room_rules::posted(socket, me.kind);
     gw.audit.record(NewEvent::now(
         &login.room,
         event_kind::DRAWING,

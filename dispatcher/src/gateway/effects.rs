@@ -4,6 +4,7 @@
 
 use super::envelope::Route;
 use super::history;
+use super::room_rules;
 use super::sanction_effects;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
@@ -39,6 +40,9 @@ pub async fn apply(
                 } else {
                     PostKind::Normal
                 };
+                if !room_rules::allows(gw, socket, login, Some(&text)) {
+                    continue;
+                }
                 let stamp = LineStamp::now();
                 let id = stamp.id.clone();
                 let out = kind.frame((&me.username, me.kind, &me.color), &text, stamp);
@@ -46,6 +50,7 @@ pub async fn apply(
                     socket.send(&unavailable());
                     continue;
                 }
+                room_rules::posted(socket, me.kind);
                 metrics().lines.inc();
                 gw.audit.record(NewEvent::now(
                     room,
@@ -66,6 +71,8 @@ pub async fn apply(
             }
             Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
             Effect::Delete(deletion) => history::delete(gw, socket, login, deletion).await,
+            Effect::Rules(change) => room_rules::change(gw, socket, login, change).await,
+            Effect::ListFilters => room_rules::list(gw, socket, login),
             Effect::Kick(target) => sanction_effects::kick(gw, socket, login, &target).await,
             Effect::Ban {
                 target,

@@ -2,6 +2,7 @@
 //! included) delivered to this instance's sockets of the room, announcements (API/CLI posts,
 //! emote and password changes), and resynchronisation after a lost link.
 
+use super::room_rules;
 use super::socket::frame;
 use super::Gateway;
 use super::{envelope, sanctions};
@@ -25,6 +26,8 @@ pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
             Inbound::Announcement(a) => announcement(&gw, a).await,
             Inbound::Resynced => {
                 tokio::spawn(resync(gw.clone()));
+                let gw = gw.clone();
+                tokio::spawn(async move { room_rules::resync(&gw).await });
             }
         }
     }
@@ -86,6 +89,11 @@ async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
             Ok(room) => password_changed(gw, &room, active).await,
             Err(_) => tracing::warn!("a password change of a room that cannot exist"),
         },
+        // Read from the store off this loop, so room frames keep flowing meanwhile.
+        Announcement::RulesChanged { room } => {
+            let gw = gw.clone();
+            tokio::spawn(async move { room_rules::changed(&gw, &room).await });
+        }
         Announcement::SanctionsChanged { room } => match RoomName::parse(&room) {
             // Off this loop: it reads the store.
             Ok(room) => drop(tokio::spawn(sanctions::changed(gw.clone(), room))),

@@ -6,6 +6,7 @@
 use super::envelope::Route;
 use super::history;
 use super::peer::Peer;
+use super::room_rules;
 use super::sanctions;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
@@ -205,6 +206,11 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         return;
     }
 
+    // The room's rules are held here from now on, before any line of this chatter.
+    if let Err(e) = gw.rules.load(&gw.ctx.store, &room).await {
+        tracing::error!("reading the rules of {room}: {e}");
+        return socket.send(&unavailable());
+    }
     // Follow the room before claiming, so nothing said after the claim is missed; hold
     // room frames until `login success` is queued, so it comes first.
     if let Err(e) = gw.follow(&room).await {
@@ -241,6 +247,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
     if kind == ChatterType::Admin {
         socket.send(&Outgoing::server("You have admin rights."));
     }
+    room_rules::greet(gw, socket, &room);
     socket.release_held();
     gw.presence.touch(socket, &room);
     let route = Route {

@@ -10,7 +10,8 @@
 //! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
 //! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`sanctions`] (bans and
-//! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`liveness`]
+//! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`room_rules`] (slow
+//! mode, emote-only, links, filters and the pin, cached and checked on every line), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
@@ -28,6 +29,7 @@ mod message;
 mod outbox;
 mod peer;
 mod presence;
+mod room_rules;
 mod rooms;
 mod sanction_effects;
 mod sanctions;
@@ -64,6 +66,7 @@ pub struct Gateway {
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
     caches: Caches,
+    rules: room_rules::RulesCache,
     sanctions: SanctionCache,
     followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
@@ -107,6 +110,7 @@ impl Gateway {
             audit_task: Mutex::new(Some(audit_task)),
             presence: Presence::default(),
             caches: Caches::default(),
+            rules: room_rules::RulesCache::default(),
             sanctions: SanctionCache::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
@@ -114,6 +118,10 @@ impl Gateway {
             tasks: Mutex::new(Vec::new()),
         });
         let _ = gw.caches.replace_emotes(emotes);
+        gw.rules
+            .reload_site(&gw.ctx.store)
+            .await
+            .context("reading the site's filters")?;
         let tasks = vec![
             tokio::spawn(inbound::run(gw.clone(), inbound)),
             tokio::spawn(presence::flush_loop(gw.clone())),

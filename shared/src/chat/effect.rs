@@ -3,6 +3,7 @@
 
 use super::member::{ChatterType, Member};
 use super::protocol::Outgoing;
+use super::room_rules::RuleChange;
 use crate::store::{event_kind, ChatSetting, NewEvent};
 
 /// One thing to do as the result of a chatter's input.
@@ -19,6 +20,11 @@ pub enum Effect {
     Streamer(StreamerChange),
     /// Chat lines to delete from history and every page.
     Delete(Deletion),
+    /// A change of the room's rules: checked against the store, stored, then in force on every
+    /// instance ([`crate::chat::room_rules`]).
+    Rules(RuleChange),
+    /// `/filter list`: the room's and the site's filters, as this instance holds them.
+    ListFilters,
     /// This chatter leaves the chat (`kicked {by}`); it may log in again.
     Kick(Box<Member>),
     /// A ban of a chatter's identity (name key and address), kept in the store, until a time

@@ -6,10 +6,12 @@
 pub mod commands;
 pub mod duration;
 pub mod effect;
+pub mod filters;
 pub mod input;
 pub mod line;
 pub mod member;
 pub mod protocol;
+pub mod room_rules;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};

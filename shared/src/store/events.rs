@@ -76,6 +76,15 @@ pub mod kind {
     pub const STREAM_START: &str = "stream_start";
     pub const STREAM_STOP: &str = "stream_stop";
     pub const PUBLISH_REFUSED: &str = "publish_refused";
+    /// Room rules (SPEC §7): who changed what; `room` is `*` for the site's filters.
+    pub const SLOW: &str = "slow";
+    pub const EMOTE_ONLY: &str = "emote_only";
+    pub const LINKS: &str = "links";
+    pub const FILTER_ADD: &str = "filter_add";
+    pub const FILTER_REMOVE: &str = "filter_remove";
+    pub const PIN: &str = "pin";
+    /// A line a filter kept from the room: who, and what.
+    pub const BLOCKED: &str = "blocked";
 }
 
 impl Store {

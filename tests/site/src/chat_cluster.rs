@@ -268,3 +268,35 @@ pub async fn the_api_deletes_a_line_on_every_instance(backend: Backend) {
     let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
     assert_eq!(bob.expect("history").await["messages"], json!([]));
 }
+
+/// Room rules (SPEC §7) set on instance A — in the chat or over A's API — bind B's chatters
+/// within a second, and B's pages are told (`room rules`, `pinned`).
+pub async fn rules_set_on_one_instance_bind_on_the_other_within_a_second(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let mut admin = Chat::admin(site.base(), "streamer", KEY).await;
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    let (mut carol, _) = Chat::login(b.base(), "streamer", "carol").await;
+
+    let said = admin.command("/filter add darn").await;
+    assert_eq!(said, ["Filter 'darn' added to this room's filters."]);
+    crate::http_rules::blocked_within_a_second(&mut carol, "oh darn").await;
+    admin.command("/slow 30").await;
+    let rules = bob.expect("room rules").await;
+    assert_eq!(
+        rules,
+        json!({"slow": 30, "emote_only": false, "links": "on"})
+    );
+    bob.say("first").await;
+    carol.expect_line("message received", "first").await;
+    assert_eq!(bob.command("second").await[0], "Slow mode: wait 30 s.");
+
+    let api = site.api("streamer", KEY);
+    let (status, _) = api
+        .send_json("PUT", "/api/pin", &json!({"message": "from A's API"}))
+        .await;
+    assert_eq!(status, 200);
+    let pinned = carol.expect("pinned").await;
+    assert_eq!(pinned, json!({"message": "from A's API"}));
+}

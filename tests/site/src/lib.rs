@@ -14,6 +14,7 @@ pub mod http_hls;
 pub mod http_live;
 pub mod http_operator;
 pub mod http_publish;
+pub mod http_rules;
 pub mod http_streams;
 pub mod http_tokens;
 
@@ -93,6 +94,7 @@ macro_rules! site_tests {
                 allow_list_is_configurable,
                 key_guessing_is_throttled_per_client_address,
             ],
+            http_rules: [filters_and_the_pin_over_the_api],
             http_streams: [streams_are_recorded_with_viewers_chatters_and_lines],
             http_tokens: [tokens_are_scoped_revocable_and_budgeted],
             chat_cluster: [
@@ -102,6 +104,7 @@ macro_rules! site_tests {
                 a_ban_on_one_instance_binds_on_the_other,
                 an_unreachable_redis_at_start_is_a_clear_error,
                 the_api_deletes_a_line_on_every_instance,
+                rules_set_on_one_instance_bind_on_the_other_within_a_second,
             ],
         }
     };

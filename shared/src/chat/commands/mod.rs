@@ -7,6 +7,7 @@
 mod everyone;
 pub mod lines;
 mod moderation;
+mod room_rules;
 mod sanctions;
 mod streamer;
 
@@ -120,6 +121,12 @@ pub static COMMANDS: &[Command] = &[
     row(&["password"], "/password [<text>]", "set or unset the stream password", Rank::Admin, &[], streamer::password),
     row(&["chat"], "/chat enabled|hidden", "show or hide the chat for new viewers", Rank::Admin, &[], streamer::chat),
     row(&["settings"], "/settings", "display all stream settings", Rank::Admin, &[Need::Settings], streamer::settings),
+    row(&["slow"], "/slow <seconds>|off", "let normal chatters post one line per so many seconds", Rank::Staff, &[], room_rules::slow),
+    row(&["emoteonly"], "/emoteonly on|off", "let normal chatters post only emoji and emotes", Rank::Staff, &[], room_rules::emote_only),
+    row(&["links"], "/links on|off|mods", "let everyone, nobody or only moderators post links", Rank::Admin, &[], room_rules::links),
+    row(&["filter"], "/filter add|remove <word>|/<regex>/, /filter list", "block lines with a word or pattern", Rank::Admin, &[], room_rules::filter),
+    row(&["pin"], "/pin <message>", "pin a message above the chat", Rank::Staff, &[], room_rules::pin),
+    row(&["unpin"], "/unpin", "remove the pinned message", Rank::Staff, &[], room_rules::unpin),
 ];
 
 const fn row(
