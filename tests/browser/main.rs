@@ -13,6 +13,7 @@ mod player;
 
 mod chat;
 mod moderation;
+mod pin;
 mod proxy;
 mod reconnect;
 mod settings;
