@@ -51,6 +51,7 @@
 
 mod api;
 mod api_auth;
+mod api_lines;
 mod assets;
 mod context;
 mod liveness;
