@@ -238,7 +238,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
     };
     let room = s.room();
     let stamp = LineStamp::now();
-    let ts = stamp.timestamp;
+    let (ts, id) = (stamp.timestamp, stamp.id.clone());
     ctx.store
         .record_event(post.event(&room, &s.username, &stamp))
         .await?;
@@ -257,6 +257,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
             timestamp: ts / 1000,
             name: (kind != PostKind::Server).then(|| s.username.to_string()),
             message: post.text().to_string(),
+            id: (kind != PostKind::Server).then_some(id),
         },
     ))
 }

@@ -12,7 +12,9 @@ mod pages;
 mod player;
 
 mod chat;
+mod linemenu;
 mod moderation;
+mod pin;
 mod proxy;
 mod reconnect;
 mod settings;

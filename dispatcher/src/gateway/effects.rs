@@ -70,6 +70,7 @@ pub async fn apply(
                 }
             }
             Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
+            Effect::Delete(deletion) => history::delete(gw, socket, login, deletion).await,
             Effect::Rules(change) => room_rules::change(gw, socket, login, change).await,
             Effect::ListFilters => room_rules::list(gw, socket, login),
             Effect::Kick(target) => sanction_effects::kick(gw, socket, login, &target).await,

@@ -2,8 +2,8 @@
 
 use super::{HandlerFuture, Params, Route};
 use crate::{
-    api, api_bans, assets, metrics, openapi, pages, playlists, probes, publish_hooks, rules_api,
-    segments, Ctx,
+    api, api_bans, api_lines, assets, metrics, openapi, pages, playlists, probes, publish_hooks,
+    rules_api, segments, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -141,6 +141,12 @@ pub fn routes() -> Vec<Route> {
             "/api/messages",
             "api_post_message",
             api_handler!(api::post_message, ApiScope::Chat),
+        ),
+        r(
+            Method::POST,
+            "/api/messages/{id}/delete",
+            "api_delete_message",
+            api_handler!(api_lines::delete_message, ApiScope::Moderate),
         ),
         r(
             Method::GET,

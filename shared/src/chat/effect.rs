@@ -18,6 +18,8 @@ pub enum Effect {
     Change(Box<Change>),
     /// A change of the streamer's stored settings.
     Streamer(StreamerChange),
+    /// Chat lines to delete from history and every page.
+    Delete(Deletion),
     /// A change of the room's rules: checked against the store, stored, then in force on every
     /// instance ([`crate::chat::room_rules`]).
     Rules(RuleChange),
@@ -36,6 +38,24 @@ pub enum Effect {
     Unban(String),
     /// The room's bans and timeouts, one `server` line each.
     ListSanctions,
+}
+
+/// Lines to delete: `(id, author)` each, and what the sender is told once done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    pub lines: Vec<(String, String)>,
+    pub confirm: String,
+}
+
+impl Deletion {
+    /// The audit event of one deleted line (the line's own event holds its id in its meta).
+    pub fn audit(room: &str, (id, author): (&str, &str), by: &str) -> NewEvent {
+        NewEvent::now(
+            room,
+            event_kind::DELETE,
+            serde_json::json!({"id": id, "username": author, "by": by}),
+        )
+    }
 }
 
 impl Effect {

@@ -16,7 +16,7 @@ pub mod room_rules;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};
-pub use effect::{Change, Effect, StreamerChange};
+pub use effect::{Change, Deletion, Effect, StreamerChange};
 pub use input::{parse, Input};
 pub use line::{HistoryLine, LineStamp};
 pub use member::{ChatterType, Member, User};

@@ -45,6 +45,9 @@ pub struct ChatLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub message: String,
+    /// The line's id (absent on broadcasts and on lines recorded before lines had ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Kinds of event; one place so writers and readers agree.
@@ -56,6 +59,8 @@ pub mod kind {
     pub const MESSAGE: &str = "message";
     pub const ACTION: &str = "action";
     pub const DRAWING: &str = "drawing";
+    /// A chat line deleted (`/delete`, `/clear`, the API): its id, author and who deleted it.
+    pub const DELETE: &str = "delete";
     pub const BROADCAST: &str = "broadcast";
     pub const MUTE: &str = "mute";
     pub const UNMUTE: &str = "unmute";
@@ -168,6 +173,7 @@ impl Store {
                     text("username")
                 },
                 message: text("message").unwrap_or_default(),
+                id: text("id"),
                 kind: e.kind,
             });
         }

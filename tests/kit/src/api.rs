@@ -93,6 +93,14 @@ impl Api {
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
     }
 
+    /// `POST /api/messages/{id}/delete` (no body).
+    pub async fn delete_message(&self, id: &str) -> reqwest::Response {
+        let req = self
+            .http
+            .post(format!("{}/api/messages/{id}/delete", self.base));
+        self.authed(req).send().await.expect("POST delete")
+    }
+
     /// `GET /api/messages{query}`.
     pub async fn get_messages(&self, query: &str) -> reqwest::Response {
         self.get(&format!("/api/messages{query}")).await

@@ -250,6 +250,25 @@ pub async fn an_unreachable_redis_at_start_is_a_clear_error(_backend: Backend) {
     assert!(!err.contains("panicked"), "{err}");
 }
 
+/// `POST /api/messages/{id}/delete` on one deployment (a cloud function under Lambda) deletes
+/// a line said on another instance: gone from its pages and from history; again → 404.
+pub async fn the_api_deletes_a_line_on_every_instance(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let (mut alice, _) = Chat::login(b.base(), "streamer", "alice").await;
+    alice.say("delete me").await;
+    let line = alice.expect_line("message received", "delete me").await;
+    let id = line["id"].as_str().unwrap();
+    let api = site.api("streamer", KEY);
+    assert_eq!(api.delete_message(id).await.status(), 200);
+    let told = alice.expect("message deleted").await;
+    assert_eq!(told, json!({ "id": id }));
+    assert_eq!(api.delete_message(id).await.status(), 404);
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    assert_eq!(bob.expect("history").await["messages"], json!([]));
+}
+
 /// Room rules (SPEC §7) set on instance A — in the chat or over A's API — bind B's chatters
 /// within a second, and B's pages are told (`room rules`, `pinned`).
 pub async fn rules_set_on_one_instance_bind_on_the_other_within_a_second(backend: Backend) {

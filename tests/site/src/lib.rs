@@ -105,6 +105,7 @@ macro_rules! site_tests {
                 the_chat_recovers_when_redis_restarts,
                 a_ban_on_one_instance_binds_on_the_other,
                 an_unreachable_redis_at_start_is_a_clear_error,
+                the_api_deletes_a_line_on_every_instance,
                 rules_set_on_one_instance_bind_on_the_other_within_a_second,
             ],
         }

@@ -1,10 +1,11 @@
 //! Every chat command, declared once in [`COMMANDS`]: its names, usage, help text, the least
 //! rank that may use it, what deciding it needs loaded, and the one function that decides its
-//! effects. The functions live by rank: [`everyone`], [`moderation`] (staff) and [`streamer`]
-//! (the admin). Adding a command is one row here and one function there; `/help` is built
+//! effects. The functions live by rank: [`everyone`], [`moderation`] and [`lines`] (staff) and
+//! [`streamer`] (the admin). Adding a command is one row here and one function there; `/help` is built
 //! from the table.
 
 mod everyone;
+pub mod lines;
 mod moderation;
 mod room_rules;
 mod sanctions;
@@ -13,6 +14,7 @@ mod streamer;
 pub use sanctions::MAX_REASON;
 
 use super::effect::Effect;
+use super::line::HistoryLine;
 use super::member::{ChatterType, Member};
 use super::protocol::Outgoing;
 use crate::store::Streamer;
@@ -53,6 +55,8 @@ pub enum Need {
     Settings,
     /// Several configured themes: without them the command does not exist.
     Themes,
+    /// The room's history ([`Room::history`]).
+    History,
 }
 
 /// One row of the command table.
@@ -78,6 +82,10 @@ pub struct Room<'a> {
     pub roster: &'a [Member],
     /// The streamer's stored settings; loaded for commands needing [`Need::Settings`].
     pub settings: Option<&'a Streamer>,
+    /// The room's history, oldest first; loaded for commands needing [`Need::History`].
+    pub history: &'a [HistoryLine],
+    /// Now, in unix ms (what "the last ten minutes" of `/clear` count from).
+    pub now_ms: i64,
 }
 
 /// One use of a command: who typed it where, with what argument text (trimmed).
@@ -107,6 +115,8 @@ pub static COMMANDS: &[Command] = &[
     row(&["unban"], "/unban <name>", "lift a ban", Rank::Staff, &[], sanctions::unban),
     row(&["bans"], "/bans", "list bans and timeouts", Rank::Staff, &[], sanctions::bans),
     row(&["rename"], "/rename <user> <new name>", "rename user", Rank::Staff, &[Need::Roster], moderation::rename),
+    row(&["delete"], "/delete <id>", "delete a chat line", Rank::Staff, &[Need::History], lines::delete),
+    row(&["clear"], "/clear <user>", "delete a user's lines of the last 10 minutes", Rank::Staff, &[Need::Roster, Need::History], lines::clear),
     row(&["mod"], "/mod <user>", "grant moderator privileges to user", Rank::Admin, &[Need::Roster], |c| streamer::set_moderator(c, true)),
     row(&["demod", "unmod"], "/demod <user>", "revoke moderator privileges from user", Rank::Admin, &[Need::Roster], |c| streamer::set_moderator(c, false)),
     row(&["description", "desc"], "/description <text>", "set the stream description", Rank::Admin, &[], streamer::description),

@@ -1,5 +1,6 @@
 //! Every command and permission rule, one by one, on a small world.
 
+mod lines;
 mod sanctions;
 mod world;
 
