@@ -12,6 +12,7 @@ mod pages;
 mod player;
 
 mod chat;
+mod dashboard;
 mod moderation;
 mod proxy;
 mod reconnect;

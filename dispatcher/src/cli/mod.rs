@@ -3,7 +3,6 @@
 mod api;
 mod database;
 mod emote;
-mod format;
 mod import;
 mod message;
 mod streamer;

@@ -68,6 +68,10 @@ pub mod kind {
     pub const STREAM_START: &str = "stream_start";
     pub const STREAM_STOP: &str = "stream_stop";
     pub const PUBLISH_REFUSED: &str = "publish_refused";
+    /// The Mastodon profile link changed (dashboard); meta `mastodon` (null: removed), `by`.
+    pub const MASTODON: &str = "mastodon";
+    /// The streamer signed in to the dashboard; meta `addr`.
+    pub const DASHBOARD_SIGNIN: &str = "dashboard_signin";
 }
 
 impl Store {

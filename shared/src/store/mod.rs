@@ -1,5 +1,5 @@
 //! The persistent store: streamers, emotes, the events audit log, settings, the chat outbox,
-//! stream sessions, API tokens and job leases.
+//! stream sessions, API tokens, dashboard sessions and job leases.
 //!
 //! One implementation over sqlx's `Any` driver serves MariaDB/MySQL (production) and SQLite (the
 //! embedded default) with the same SQL, so both behave alike and one conformance suite covers
@@ -13,6 +13,7 @@ mod lease;
 pub mod migrate;
 mod outbox;
 mod profile;
+mod sessions;
 mod streamers;
 mod streams;
 mod tokens;
@@ -24,7 +25,7 @@ pub use import::{ImportTx, ImportedStreamer};
 pub use outbox::OutboxMessage;
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use streamers::{ChatSetting, Streamer};
-pub use streams::{OpenStream, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
+pub use streams::{OpenStream, StreamSample, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
 pub use tokens::TokenInfo;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

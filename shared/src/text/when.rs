@@ -1,7 +1,7 @@
-//! How the command line writes times and durations for people.
+//! How times and durations are written for people (the command line, the dashboard).
 
 /// `YYYY-MM-DD HH:MM:SS` UTC of a Unix time (days-to-civil, Howard Hinnant's algorithm).
-pub(super) fn utc(ts: i64) -> String {
+pub fn utc(ts: i64) -> String {
     let days = ts.div_euclid(86_400);
     let secs = ts.rem_euclid(86_400);
     let z = days + 719_468;
@@ -22,7 +22,7 @@ pub(super) fn utc(ts: i64) -> String {
 }
 
 /// `1h02m03s`, `4m05s`, `6s`.
-pub(super) fn duration(secs: i64) -> String {
+pub fn duration(secs: i64) -> String {
     let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
     match (h, m) {
         (0, 0) => format!("{s}s"),
