@@ -23,7 +23,7 @@ use serde::Deserialize;
 /// Writes must say they are JSON: a cross-site HTML form can send `text/plain` or a form
 /// encoding with the browser's Basic credentials, but not `application/json` (that needs a
 /// CORS preflight this site never grants).
-fn not_json(req: &Request<Bytes>) -> Option<Response<Bytes>> {
+pub(crate) fn not_json(req: &Request<Bytes>) -> Option<Response<Bytes>> {
     let is_json = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -71,7 +71,7 @@ pub async fn get_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResul
 }
 
 /// A JSON object body, or what is wrong with it (for a 400).
-fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
+pub(crate) fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err("a JSON body is required".into());
     }
@@ -91,7 +91,7 @@ fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     })
 }
 
-fn bad_request(why: &str) -> Response<Bytes> {
+pub(crate) fn bad_request(why: &str) -> Response<Bytes> {
     json_error(StatusCode::BAD_REQUEST, why)
 }
 
@@ -214,7 +214,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
     };
     let room = s.room();
     let stamp = LineStamp::now();
-    let ts = stamp.timestamp;
+    let (ts, id) = (stamp.timestamp, stamp.id.clone());
     ctx.store
         .record_event(post.event(&room, &s.username, &stamp))
         .await?;
@@ -233,6 +233,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
             timestamp: ts / 1000,
             name: (kind != PostKind::Server).then(|| s.username.to_string()),
             message: post.text().to_string(),
+            id: (kind != PostKind::Server).then_some(id),
         },
     ))
 }

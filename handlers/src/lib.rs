@@ -52,6 +52,7 @@
 
 mod api;
 mod api_auth;
+mod api_lines;
 mod assets;
 mod context;
 mod dashboard;
@@ -65,6 +66,7 @@ mod publish_hooks;
 mod request;
 mod respond;
 mod routing;
+mod rules_api;
 mod segments;
 mod streamer_settings;
 mod viewer_pass;

@@ -14,6 +14,7 @@ mod player;
 mod chat;
 mod dashboard;
 mod moderation;
+mod pin;
 mod proxy;
 mod reconnect;
 mod settings;

@@ -3,6 +3,7 @@
 mod api;
 mod database;
 mod emote;
+mod filters;
 mod import;
 mod message;
 mod streamer;
@@ -79,6 +80,9 @@ pub enum Command {
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Database { action } => database::run(&cli.config, action).await,
+        Command::Streamer {
+            action: streamer::StreamerAction::Filter { action },
+        } => filters::run(&cli.config, action).await,
         Command::Streamer { action } => {
             streamer::run(&open_store(&cli.config).await?, action).await
         }
@@ -131,7 +135,7 @@ pub async fn connect(config: &Config) -> anyhow::Result<Store> {
 
 /// Connects for a management command. The embedded SQLite default creates its schema on first
 /// use, so a newcomer never has to run `database create`; MySQL must have been created.
-async fn open_store(config_path: &Path) -> anyhow::Result<Store> {
+pub(crate) async fn open_store(config_path: &Path) -> anyhow::Result<Store> {
     let config = load_config(config_path)?;
     let store = connect(&config).await?;
     store.prepare_schema().await?;

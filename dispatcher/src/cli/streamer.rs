@@ -1,4 +1,4 @@
-//! `streamer list | add | drop | key | description | password | chat | streams | token`.
+//! `streamer list | add | drop | key | description | password | chat | streams | token | filter`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
@@ -80,6 +80,12 @@ pub enum StreamerAction {
         #[command(subcommand)]
         action: super::tokens::TokenAction,
     },
+    /// Word filters of a room, or with --site of the whole site: `filter add --username U darn`,
+    /// `filter add --site '/sp[a4]m/'`, `filter remove`, `filter list`.
+    Filter {
+        #[command(subcommand)]
+        action: super::filters::FilterAction,
+    },
 }
 
 pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
@@ -141,6 +147,8 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             super::streams::list(store, &user.username, json).await?
         }
         StreamerAction::Token { action } => super::tokens::run(store, action).await?,
+        // Run by `filters::run` (it needs the configuration, to tell running gateways).
+        StreamerAction::Filter { .. } => anyhow::bail!("streamer filter: not handled here"),
     }
     store.close().await;
     Ok(())

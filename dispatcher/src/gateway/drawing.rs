@@ -2,6 +2,7 @@
 //! fingerprint (drawings are too big for the audit log).
 
 use super::history;
+use super::room_rules;
 use super::socket::Socket;
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, LineStamp, Outgoing};
@@ -14,12 +15,15 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
     let Some(login) = socket.login_or_refuse() else {
         return;
     };
-    if login.member.muted {
+    if login.member.is_muted() {
         return socket.send(&Outgoing::server(chat::MUTED));
     }
     if let Err(e) = check_drawing(src) {
         tracing::debug!(socket = %socket.id, "refused drawing: {e}");
         return socket.send(&Outgoing::server("Invalid drawing received!"));
+    }
+    if !room_rules::allows(gw, socket, &login, None) {
+        return;
     }
     gw.presence.touch(socket, &login.room);
     let me = &login.member;
@@ -34,6 +38,7 @@ pub async fn drawing(gw: &Gateway, socket: &Arc<Socket>, src: &str) {
     if !history::post_line(gw, &login.room, &out).await {
         return socket.send(&unavailable());
     }
+    room_rules::posted(socket, me.kind);
     gw.audit.record(NewEvent::now(
         &login.room,
         event_kind::DRAWING,

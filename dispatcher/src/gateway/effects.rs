@@ -4,13 +4,15 @@
 
 use super::envelope::Route;
 use super::history;
+use super::room_rules;
+use super::sanction_effects;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::chat::{self, Change, Effect, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::post::PostKind;
-use rsstreaming_shared::state::{Announcement, MuteBinding, Replace};
+use rsstreaming_shared::state::{Announcement, Replace};
 use rsstreaming_shared::store::NewEvent;
 use std::sync::Arc;
 
@@ -38,6 +40,9 @@ pub async fn apply(
                 } else {
                     PostKind::Normal
                 };
+                if !room_rules::allows(gw, socket, login, Some(&text)) {
+                    continue;
+                }
                 let stamp = LineStamp::now();
                 let id = stamp.id.clone();
                 let out = kind.frame((&me.username, me.kind, &me.color), &text, stamp);
@@ -45,6 +50,7 @@ pub async fn apply(
                     socket.send(&unavailable());
                     continue;
                 }
+                room_rules::posted(socket, me.kind);
                 metrics().lines.inc();
                 gw.audit.record(NewEvent::now(
                     room,
@@ -64,25 +70,27 @@ pub async fn apply(
                 }
             }
             Effect::Streamer(change) => streamer_change(gw, socket, login, change).await,
+            Effect::Delete(deletion) => history::delete(gw, socket, login, deletion).await,
+            Effect::Rules(change) => room_rules::change(gw, socket, login, change).await,
+            Effect::ListFilters => room_rules::list(gw, socket, login),
+            Effect::Kick(target) => sanction_effects::kick(gw, socket, login, &target).await,
+            Effect::Ban {
+                target,
+                until,
+                reason,
+            } => sanction_effects::ban(gw, socket, login, &target, until, reason).await,
+            Effect::Unban(name) => sanction_effects::unban(gw, socket, login, &name).await,
+            Effect::ListSanctions => sanction_effects::list(gw, socket, room).await,
         }
     }
     Applied::Done
 }
 
-/// After a roster change was made: bind or lift the mute, update local copies, tell the room
+/// After a roster change was made: bind, re-time or lift the mute, update local copies, tell the room
 /// and the chatter.
 async fn changed(gw: &Gateway, socket: &Socket, room: &RoomName, by: &str, change: Change) {
-    let (before, after) = (&change.before, &change.after);
-    let bound = match (before.muted, after.muted) {
-        (false, true) => gw.state.bind_mute(room, &MuteBinding::of(after)).await,
-        (true, false) => {
-            let addr = before.addr.as_deref();
-            gw.state.lift_mute(room, &before.key, addr).await
-        }
-        _ => Ok(()),
-    };
-    if let Err(e) = bound {
-        tracing::error!("binding a mute in the shared state: {e}");
+    if change.mute_changed() {
+        sanction_effects::mute_changed(gw, room, by, &change).await;
     }
     if let Some(local) = gw.rooms.socket(&change.after.socket) {
         local.update_member(&change.after);

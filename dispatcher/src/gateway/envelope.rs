@@ -18,6 +18,9 @@ pub struct Route {
     /// The new roster entry of a chatter, for the instance holding its socket.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub set: Option<Member>,
+    /// The socket of `only` leaves its room once it has the frame (a kick).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub leave: bool,
 }
 
 /// Seals a room payload: the route as one JSON line, then the frame exactly as sockets receive it —

@@ -2,9 +2,10 @@
 //! included) delivered to this instance's sockets of the room, announcements (API/CLI posts,
 //! emote and password changes), and resynchronisation after a lost link.
 
-use super::envelope;
+use super::room_rules;
 use super::socket::frame;
 use super::Gateway;
+use super::{envelope, sanctions};
 use rsstreaming_shared::auth::may_view;
 use rsstreaming_shared::chat::{ChatterType, LineStamp, Outgoing, StreamerChange};
 use rsstreaming_shared::names::RoomName;
@@ -25,14 +26,16 @@ pub async fn run(gw: Arc<Gateway>, mut rx: mpsc::Receiver<Inbound>) {
             Inbound::Announcement(a) => announcement(&gw, a).await,
             Inbound::Resynced => {
                 tokio::spawn(resync(gw.clone()));
+                let gw = gw.clone();
+                tokio::spawn(async move { room_rules::resync(&gw).await });
             }
         }
     }
 }
 
 /// A room frame: the roster entry it carries goes to the socket holding it, and the frame to
-/// the sockets it is routed to.
-fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
+/// the sockets it is routed to (a socket told to leave, a kicked one, then leaves its room).
+fn room_payload(gw: &Arc<Gateway>, room: &RoomName, payload: bytes::Bytes) {
     let Some((route, msg)) = envelope::open(payload) else {
         tracing::warn!("ignoring a malformed payload on room {room}");
         return;
@@ -47,6 +50,10 @@ fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
             if let Some(s) = gw.rooms.socket(id) {
                 if s.login().is_some_and(|l| &l.room == room) {
                     s.push(msg);
+                    if route.leave {
+                        let gw = gw.clone();
+                        tokio::spawn(async move { gw.log_out(&s).await });
+                    }
                 }
             }
         }
@@ -54,7 +61,7 @@ fn room_payload(gw: &Gateway, room: &RoomName, payload: bytes::Bytes) {
     }
 }
 
-async fn announcement(gw: &Gateway, a: Announcement) {
+async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
     match a {
         Announcement::Post {
             room,
@@ -81,6 +88,16 @@ async fn announcement(gw: &Gateway, a: Announcement) {
         Announcement::PasswordChanged { room, active } => match RoomName::parse(&room) {
             Ok(room) => password_changed(gw, &room, active).await,
             Err(_) => tracing::warn!("a password change of a room that cannot exist"),
+        },
+        // Read from the store off this loop, so room frames keep flowing meanwhile.
+        Announcement::RulesChanged { room } => {
+            let gw = gw.clone();
+            tokio::spawn(async move { room_rules::changed(&gw, &room).await });
+        }
+        Announcement::SanctionsChanged { room } => match RoomName::parse(&room) {
+            // Off this loop: it reads the store.
+            Ok(room) => drop(tokio::spawn(sanctions::changed(gw.clone(), room))),
+            Err(_) => tracing::warn!("a sanction change of a room that cannot exist"),
         },
     }
 }

@@ -6,6 +6,8 @@
 use super::envelope::Route;
 use super::history;
 use super::peer::Peer;
+use super::room_rules;
+use super::sanctions;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::auth::may_view;
@@ -14,7 +16,7 @@ use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::state::SharedState;
-use rsstreaming_shared::store::{event_kind, NewEvent, Streamer};
+use rsstreaming_shared::store::{event_kind, NewEvent, SanctionKind, Streamer};
 use rsstreaming_shared::text::{self, NameProblem};
 use std::sync::Arc;
 
@@ -123,6 +125,48 @@ async fn check_key(
     None
 }
 
+/// Refuses a banned chatter (`banned`, then an `error`) and marks a muted one; false when the
+/// login stops here.
+async fn sanctioned(gw: &Gateway, socket: &Socket, room: &RoomName, member: &mut Member) -> bool {
+    let addr = member.addr.as_deref();
+    let (list, muted) = match tokio::try_join!(
+        async {
+            gw.sanctions
+                .get(&gw.ctx.store, room)
+                .await
+                .map_err(|e| e.to_string())
+        },
+        async {
+            gw.state
+                .is_muted(room, &member.key, addr)
+                .await
+                .map_err(|e| e.to_string())
+        },
+    ) {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::error!("reading sanctions at login: {e}");
+            socket.send(&unavailable());
+            return false;
+        }
+    };
+    if let Some(ban) = sanctions::binding(&list, SanctionKind::Ban, member) {
+        socket.send(&sanctions::banned(ban));
+        let until = match ban.until {
+            Some(t) => format!("until {} UTC", text::utc(t / 1000)),
+            None => "until the ban is lifted".into(),
+        };
+        socket.send(&Outgoing::error(format!(
+            "You are banned from this chat {until}."
+        )));
+        return false;
+    }
+    let stored = sanctions::binding(&list, SanctionKind::Mute, member);
+    member.muted = muted || stored.is_some();
+    member.muted_until = stored.and_then(|m| m.until);
+    true
+}
+
 pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: Asked<'_>) {
     if socket.login().is_some() {
         return socket.send(&Outgoing::error("You are already logged in."));
@@ -156,18 +200,17 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
     // Unknown callers share one address: a mute never binds to it.
     let addr = peer.addr.filter(|a| *a != rsstreaming_shared::net::UNKNOWN);
     let mut member = Member::new(&socket.id, &name, kind, &color).from_addr(addr);
-    // A mute outlives the socket: the same name (or look-alike) or address comes back muted.
-    if kind != ChatterType::Admin {
-        match gw
-            .state
-            .is_muted(&room, &member.key, member.addr.as_deref())
-            .await
-        {
-            Ok(muted) => member.muted = muted,
-            Err(_) => return socket.send(&unavailable()),
-        }
+    // Bans and mutes outlive the socket: the same name (or look-alike) or address comes back
+    // banned or muted. Nobody sanctions the streamer.
+    if kind != ChatterType::Admin && !sanctioned(gw, socket, &room, &mut member).await {
+        return;
     }
 
+    // The room's rules are held here from now on, before any line of this chatter.
+    if let Err(e) = gw.rules.load(&gw.ctx.store, &room).await {
+        tracing::error!("reading the rules of {room}: {e}");
+        return socket.send(&unavailable());
+    }
     // Follow the room before claiming, so nothing said after the claim is missed; hold
     // room frames until `login success` is queued, so it comes first.
     if let Err(e) = gw.follow(&room).await {
@@ -204,6 +247,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
     if kind == ChatterType::Admin {
         socket.send(&Outgoing::server("You have admin rights."));
     }
+    room_rules::greet(gw, socket, &room);
     socket.release_held();
     gw.presence.touch(socket, &room);
     let route = Route {

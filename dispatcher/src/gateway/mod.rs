@@ -9,7 +9,9 @@
 //! socket's frames, [`flood`] control) → [`login`] | [`message`] | [`drawing`] → [`effects`]
 //! (carrying out the shared chat rules' decisions; lines kept in [`history`]) → published in an [`envelope`] → every
 //! instance's [`inbound`] → [`rooms`] (local delivery) → each [`socket`]'s queue.
-//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`liveness`]
+//! Beside it: [`presence`] (viewers), [`caches`] (emotes, streamers), [`sanctions`] (bans and
+//! mutes from the store; [`sanction_effects`] carries out kicks and bans), [`room_rules`] (slow
+//! mode, emote-only, links, filters and the pin, cached and checked on every line), [`liveness`]
 //! (heartbeat, sweeping stopped instances), [`outbox`] (CLI posts without Redis), [`audit`].
 
 mod audit;
@@ -27,7 +29,10 @@ mod message;
 mod outbox;
 mod peer;
 mod presence;
+mod room_rules;
 mod rooms;
+mod sanction_effects;
+mod sanctions;
 mod session;
 mod socket;
 mod upgrade;
@@ -43,6 +48,7 @@ use rsstreaming_shared::chat::{Member, Outgoing};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::ChatState;
 use rsstreaming_shared::store::{event_kind, NewEvent};
+use sanctions::SanctionCache;
 use socket::Socket;
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -60,6 +66,8 @@ pub struct Gateway {
     audit_task: Mutex<Option<JoinHandle<()>>>,
     presence: Presence,
     caches: Caches,
+    rules: room_rules::RulesCache,
+    sanctions: SanctionCache,
     followed: tokio::sync::Mutex<HashSet<RoomName>>,
     next_socket: AtomicU64,
     stopping: AtomicBool,
@@ -102,12 +110,18 @@ impl Gateway {
             audit_task: Mutex::new(Some(audit_task)),
             presence: Presence::default(),
             caches: Caches::default(),
+            rules: room_rules::RulesCache::default(),
+            sanctions: SanctionCache::default(),
             followed: tokio::sync::Mutex::new(HashSet::new()),
             next_socket: AtomicU64::new(1),
             stopping: AtomicBool::new(false),
             tasks: Mutex::new(Vec::new()),
         });
         let _ = gw.caches.replace_emotes(emotes);
+        gw.rules
+            .reload_site(&gw.ctx.store)
+            .await
+            .context("reading the site's filters")?;
         let tasks = vec![
             tokio::spawn(inbound::run(gw.clone(), inbound)),
             tokio::spawn(presence::flush_loop(gw.clone())),
@@ -191,6 +205,19 @@ impl Gateway {
             event_kind::LEAVE,
             serde_json::json!({"username": m.username}),
         ));
+    }
+
+    /// Takes a socket out of its room (closing, kicked, banned): it leaves the roster and the
+    /// room is told.
+    async fn log_out(&self, socket: &Socket) {
+        let Some(login) = socket.login() else { return };
+        socket.set_login(None);
+        self.rooms.leave(&login.room, &socket.id);
+        match self.state.release(&login.room, &socket.id).await {
+            Ok(Some(m)) => self.announce_leave(&login.room, &m).await,
+            Ok(None) => {}
+            Err(e) => tracing::warn!("releasing {}: {e} (the sweep will)", socket.id),
+        }
     }
 
     /// Closes a socket that can no longer be kept consistent (e.g. its name was lost).

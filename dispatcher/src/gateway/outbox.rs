@@ -1,9 +1,12 @@
 //! Delivering the lines `rsstreaming message send` left in the store's outbox (used when there
-//! is no Redis to carry them), starting after what was there when this instance started.
+//! is no Redis to carry them), starting after what was there when this instance started; and
+//! the notices of rule changes the CLI left there the same way (see `room_rules`).
 
 use super::inbound::deliver_post;
+use super::room_rules;
 use super::Gateway;
 use rsstreaming_shared::chat::LineStamp;
+use rsstreaming_shared::store::RULES_CHANGED;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -20,6 +23,10 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             Ok(rows) => {
                 for row in rows {
                     last = last.max(row.id);
+                    if row.kind == RULES_CHANGED {
+                        room_rules::changed(&gw, &row.room).await;
+                        continue;
+                    }
                     match row.kind.parse() {
                         Ok(kind) => {
                             // Every gateway polling the store names the line alike.

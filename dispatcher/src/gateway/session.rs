@@ -93,13 +93,6 @@ impl Session {
     pub async fn closed(self) {
         let (gw, socket) = (&self.gw, &self.socket);
         gw.presence.forget(gw.state.as_ref(), socket).await;
-        let Some(login) = socket.login() else { return };
-        socket.set_login(None);
-        gw.rooms.leave(&login.room, &socket.id);
-        match gw.state.release(&login.room, &socket.id).await {
-            Ok(Some(m)) => gw.announce_leave(&login.room, &m).await,
-            Ok(None) => {}
-            Err(e) => tracing::warn!("releasing {}: {e} (the sweep will)", socket.id),
-        }
+        gw.log_out(socket).await;
     }
 }

@@ -55,6 +55,8 @@ pub struct Socket {
     held: Mutex<Option<Vec<Message>>>,
     /// The streamer this socket's page is watching (last `presence`).
     pub presence: Mutex<Option<String>>,
+    /// When this socket's last line or drawing went to the room (slow mode counts from it).
+    pub last_line: Mutex<Option<std::time::Instant>>,
 }
 
 impl Socket {
@@ -71,6 +73,7 @@ impl Socket {
             login: Mutex::new(None),
             held: Mutex::new(None),
             presence: Mutex::new(None),
+            last_line: Mutex::new(None),
         });
         (s, rx)
     }

@@ -2,8 +2,8 @@
 
 use super::{HandlerFuture, Params, Route};
 use crate::{
-    api, assets, dashboard, metrics, openapi, pages, playlists, probes, publish_hooks, segments,
-    Ctx,
+    api, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes, publish_hooks,
+    rules_api, segments, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -141,10 +141,46 @@ pub fn routes() -> Vec<Route> {
             api_handler!(api::post_message, ApiScope::Chat),
         ),
         r(
+            Method::POST,
+            "/api/messages/{id}/delete",
+            "api_delete_message",
+            api_handler!(api_lines::delete_message, ApiScope::Moderate),
+        ),
+        r(
             Method::GET,
             "/api/streams",
             "api_get_streams",
             api_handler!(api::get_streams, ApiScope::Read),
+        ),
+        r(
+            Method::GET,
+            "/api/filters",
+            "api_get_filters",
+            api_handler!(rules_api::get_filters, ApiScope::Read),
+        ),
+        r(
+            Method::POST,
+            "/api/filters",
+            "api_post_filter",
+            api_handler!(rules_api::post_filter, ApiScope::Moderate),
+        ),
+        r(
+            Method::DELETE,
+            "/api/filters",
+            "api_delete_filter",
+            api_handler!(rules_api::delete_filter, ApiScope::Moderate),
+        ),
+        r(
+            Method::PUT,
+            "/api/pin",
+            "api_put_pin",
+            api_handler!(rules_api::put_pin, ApiScope::Moderate),
+        ),
+        r(
+            Method::DELETE,
+            "/api/pin",
+            "api_delete_pin",
+            api_handler!(rules_api::delete_pin, ApiScope::Moderate),
         ),
         r(
             Method::GET,

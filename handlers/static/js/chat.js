@@ -4,6 +4,7 @@
 import { Composer } from './composer.js';
 import { LoginFlow } from './login.js';
 import { MessageList, nameNode } from './messages.js';
+import { RoomRules } from './pin.js';
 import { safeColor } from './render.js';
 import { Roster } from './roster.js';
 import { applyTheme } from './theme.js';
@@ -43,6 +44,7 @@ export class Chat {
       this.messages.scrollToBottom();
       this.composer.focus();
     });
+    this.rules = new RoomRules(root, socket, this.emotes);
     this.initCollapse();
     this.bindSocket();
   }

@@ -3,6 +3,7 @@
 
 use super::member::{ChatterType, Member};
 use super::protocol::Outgoing;
+use super::room_rules::RuleChange;
 use crate::store::{event_kind, ChatSetting, NewEvent};
 
 /// One thing to do as the result of a chatter's input.
@@ -17,6 +18,44 @@ pub enum Effect {
     Change(Box<Change>),
     /// A change of the streamer's stored settings.
     Streamer(StreamerChange),
+    /// Chat lines to delete from history and every page.
+    Delete(Deletion),
+    /// A change of the room's rules: checked against the store, stored, then in force on every
+    /// instance ([`crate::chat::room_rules`]).
+    Rules(RuleChange),
+    /// `/filter list`: the room's and the site's filters, as this instance holds them.
+    ListFilters,
+    /// This chatter leaves the chat (`kicked {by}`); it may log in again.
+    Kick(Box<Member>),
+    /// A ban of a chatter's identity (name key and address), kept in the store, until a time
+    /// (unix ms; `None`: until lifted), with a reason or none.
+    Ban {
+        target: Box<Member>,
+        until: Option<i64>,
+        reason: Option<String>,
+    },
+    /// Lifting the bans of a name (the store says whether there were any).
+    Unban(String),
+    /// The room's bans and timeouts, one `server` line each.
+    ListSanctions,
+}
+
+/// Lines to delete: `(id, author)` each, and what the sender is told once done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deletion {
+    pub lines: Vec<(String, String)>,
+    pub confirm: String,
+}
+
+impl Deletion {
+    /// The audit event of one deleted line (the line's own event holds its id in its meta).
+    pub fn audit(room: &str, (id, author): (&str, &str), by: &str) -> NewEvent {
+        NewEvent::now(
+            room,
+            event_kind::DELETE,
+            serde_json::json!({"id": id, "username": author, "by": by}),
+        )
+    }
 }
 
 impl Effect {
@@ -103,19 +142,30 @@ impl Change {
             ChatterType::Moderator => event_kind::MOD,
             _ => event_kind::DEMOD,
         };
-        let mute = match a.muted {
-            true => event_kind::MUTE,
-            false => event_kind::UNMUTE,
-        };
-        for (changed, kind) in [(b.kind != a.kind, rank), (b.muted != a.muted, mute)] {
-            if changed {
-                out.push(ev(
-                    kind,
-                    serde_json::json!({"username": a.username, "by": by}),
-                ));
-            }
+        if b.kind != a.kind {
+            out.push(ev(
+                rank,
+                serde_json::json!({"username": a.username, "by": by}),
+            ));
+        }
+        if self.mute_changed() {
+            let kind = match a.is_muted() {
+                true => event_kind::MUTE,
+                false => event_kind::UNMUTE,
+            };
+            let until = a.muted_until.filter(|_| a.is_muted());
+            out.push(ev(
+                kind,
+                serde_json::json!({"username": a.username, "by": by, "until": until}),
+            ));
         }
         out
+    }
+
+    /// Whether a mute starts, ends or gets a new end with this change.
+    pub fn mute_changed(&self) -> bool {
+        let (b, a) = (&self.before, &self.after);
+        b.is_muted() != a.is_muted() || (a.is_muted() && b.muted_until != a.muted_until)
     }
 }
 

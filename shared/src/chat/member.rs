@@ -39,6 +39,10 @@ pub struct Member {
     pub kind: ChatterType,
     pub color: String,
     pub muted: bool,
+    /// When a timed mute (a timeout) ends, unix ms; `None` with `muted`: until lifted. A mute
+    /// past its end binds no more, whether or not anyone lifted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muted_until: Option<i64>,
     pub rev: u64,
     /// The client address of the chatter's socket (behind trusted proxies), which a mute binds
     /// to besides the name; never sent to pages (they see [`User`]).
@@ -56,6 +60,7 @@ impl Member {
             kind,
             color: color.to_string(),
             muted: false,
+            muted_until: None,
             rev: 0,
             addr: None,
         }
@@ -65,6 +70,11 @@ impl Member {
     pub fn from_addr(mut self, addr: Option<std::net::IpAddr>) -> Self {
         self.addr = addr.map(|a| a.to_string());
         self
+    }
+
+    /// Whether this chatter is muted now (a timeout that ran out is not).
+    pub fn is_muted(&self) -> bool {
+        self.muted && self.muted_until.is_none_or(|t| t > crate::store::now_ms())
     }
 
     /// The gateway instance holding this chatter's socket.

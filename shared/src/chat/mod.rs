@@ -4,15 +4,18 @@
 //! [`Effect`]s ([`effect`]). The gateway loads what a decision needs and carries out its effects.
 
 pub mod commands;
+pub mod duration;
 pub mod effect;
+pub mod filters;
 pub mod input;
 pub mod line;
 pub mod member;
 pub mod protocol;
+pub mod room_rules;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};
-pub use effect::{Change, Effect, StreamerChange};
+pub use effect::{Change, Deletion, Effect, StreamerChange};
 pub use input::{parse, Input};
 pub use line::{HistoryLine, LineStamp};
 pub use member::{ChatterType, Member, User};

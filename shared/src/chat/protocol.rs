@@ -77,6 +77,29 @@ pub enum Outgoing {
     AddEmote { key: String, uri: String },
     #[serde(rename = "remove emote")]
     RemoveEmote { key: String },
+    /// The room's pinned message (emojified text), `null` once unpinned (SPEC §7).
+    #[serde(rename = "pinned")]
+    Pinned { message: Option<String> },
+    /// The room's modes a page shows over the composer: `slow` seconds (0 = off), whether only
+    /// emotes may be posted, and who may post links (`on`, `off`, `mods`). Sent after
+    /// `login success` when any is set, and to the room on every change. (SPEC names no event
+    /// for it; this one is ours.)
+    #[serde(rename = "room rules")]
+    RoomRules {
+        slow: u32,
+        emote_only: bool,
+        links: &'static str,
+    },
+    /// To a chatter sent out of the chat by `by` (it may log in again).
+    #[serde(rename = "kicked")]
+    Kicked { by: String },
+    /// To a banned chatter (leaving, or refused at login): why, and until when (unix ms;
+    /// `null`: until lifted).
+    #[serde(rename = "banned")]
+    Banned {
+        reason: Option<String>,
+        until: Option<i64>,
+    },
     /// The room's last lines for a joiner, oldest first: each a `*received` payload with its
     /// `event` (see [`super::line::HistoryLine`]).
     #[serde(rename = "history")]

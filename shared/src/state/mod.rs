@@ -80,6 +80,16 @@ pub enum Announcement {
         room: String,
         active: bool,
     },
+    /// A room's rules (or, with room `*`, the site's filters) changed in the store: every
+    /// instance reloads them and tells its sockets of the room what they now see.
+    RulesChanged {
+        room: String,
+    },
+    /// A room's bans or mutes changed in the store (chat, API or CLI): every instance reads
+    /// them again and sends away its chatters a ban now binds.
+    SanctionsChanged {
+        room: String,
+    },
 }
 
 /// A bucket's counter in its current window (see [`SharedState::count`]).

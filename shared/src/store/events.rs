@@ -45,6 +45,9 @@ pub struct ChatLine {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub message: String,
+    /// The line's id (absent on broadcasts and on lines recorded before lines had ids).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
 }
 
 /// Kinds of event; one place so writers and readers agree.
@@ -56,9 +59,14 @@ pub mod kind {
     pub const MESSAGE: &str = "message";
     pub const ACTION: &str = "action";
     pub const DRAWING: &str = "drawing";
+    /// A chat line deleted (`/delete`, `/clear`, the API): its id, author and who deleted it.
+    pub const DELETE: &str = "delete";
     pub const BROADCAST: &str = "broadcast";
     pub const MUTE: &str = "mute";
     pub const UNMUTE: &str = "unmute";
+    pub const KICK: &str = "kick";
+    pub const BAN: &str = "ban";
+    pub const UNBAN: &str = "unban";
     pub const MOD: &str = "mod";
     pub const DEMOD: &str = "demod";
     pub const DESCRIPTION: &str = "description";
@@ -68,6 +76,15 @@ pub mod kind {
     pub const STREAM_START: &str = "stream_start";
     pub const STREAM_STOP: &str = "stream_stop";
     pub const PUBLISH_REFUSED: &str = "publish_refused";
+    /// Room rules (SPEC §7): who changed what; `room` is `*` for the site's filters.
+    pub const SLOW: &str = "slow";
+    pub const EMOTE_ONLY: &str = "emote_only";
+    pub const LINKS: &str = "links";
+    pub const FILTER_ADD: &str = "filter_add";
+    pub const FILTER_REMOVE: &str = "filter_remove";
+    pub const PIN: &str = "pin";
+    /// A line a filter kept from the room: who, and what.
+    pub const BLOCKED: &str = "blocked";
     /// The Mastodon profile link changed (dashboard); meta `mastodon` (null: removed), `by`.
     pub const MASTODON: &str = "mastodon";
     /// The streamer signed in to the dashboard; meta `addr`.
@@ -160,6 +177,7 @@ impl Store {
                     text("username")
                 },
                 message: text("message").unwrap_or_default(),
+                id: text("id"),
                 kind: e.kind,
             });
         }

@@ -6,6 +6,7 @@
 //! both. Case-insensitive uniqueness lives in `*_lower` columns rather than in collations, which
 //! the two engines disagree on.
 
+mod bans;
 mod emotes;
 mod events;
 mod import;
@@ -13,17 +14,20 @@ mod lease;
 pub mod migrate;
 mod outbox;
 mod profile;
+mod room_rules;
 mod sessions;
 mod streamers;
 mod streams;
 mod tokens;
 
+pub use bans::{Sanction, SanctionKind};
 pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
-pub use outbox::OutboxMessage;
+pub use outbox::{OutboxMessage, RULES_CHANGED};
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
+pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
 pub use streams::{OpenStream, StreamSample, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
 pub use tokens::TokenInfo;

@@ -3,6 +3,10 @@
 
 use super::{now_ms, Store, StoreResult};
 
+/// The `kind` of an outbox row that is no line but a notice: the rules of its room (or `*`,
+/// the site's filters) changed, so gateways read them again.
+pub const RULES_CHANGED: &str = "rules";
+
 /// One message waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxMessage {

@@ -61,6 +61,8 @@ proptest! {
             is_custom_emote: &custom,
             roster: &roster,
             settings: None,
+            history: &[],
+            now_ms: 0,
         };
         for target in [twin(&name, flips), twin("Streamer", flips)] {
             let effects = decide(&room, &roster[2], &parse(&format!("/name {target}")));

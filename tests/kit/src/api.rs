@@ -67,6 +67,14 @@ impl Api {
             .await
     }
 
+    /// `method path` (e.g. `POST /api/filters`) with a JSON body; its status and JSON answer.
+    pub async fn send_json(&self, method: &str, path: &str, body: &Value) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let r = self.send_as_json(method, path, &body.to_string()).await;
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
     /// `method path` with `body` as it is, declared `application/json`.
     async fn send_as_json(
         &self,
@@ -83,6 +91,14 @@ impl Api {
             .send()
             .await
             .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    }
+
+    /// `POST /api/messages/{id}/delete` (no body).
+    pub async fn delete_message(&self, id: &str) -> reqwest::Response {
+        let req = self
+            .http
+            .post(format!("{}/api/messages/{id}/delete", self.base));
+        self.authed(req).send().await.expect("POST delete")
     }
 
     /// `GET /api/messages{query}`.

@@ -112,6 +112,30 @@ pub async fn a_killed_instances_chatters_leave_within_30_seconds(backend: Backen
     let (_bob_again, _) = Chat::login(a, "streamer", "bob").await;
 }
 
+/// A ban issued on A sends the chatter on B away and refuses its name and address on B at
+/// once (every chatter here comes from the loopback address).
+pub async fn a_ban_on_one_instance_binds_on_the_other(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let mut admin = Chat::admin(site.base(), "streamer", KEY).await;
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    let said = admin.command("/ban bob 10m flooding").await;
+    assert_eq!(said[0], "User 'bob' has been banned for 10 minutes.");
+    let banned = bob.expect("banned").await;
+    assert_eq!(banned["reason"], "flooding");
+    for name in ["Bob", "someone-else"] {
+        let mut again = Chat::connect(b.base()).await;
+        again.send("login", login("streamer", name)).await;
+        assert_eq!(again.expect("banned").await, banned, "{name}");
+    }
+    assert_eq!(
+        admin.command("/unban bob").await[0],
+        "User 'bob' has been unbanned."
+    );
+    Chat::login(b.base(), "streamer", "bob").await;
+}
+
 /// A `redis-server` of the test's own, on a free port, without persistence.
 pub(crate) struct OwnRedis {
     pub(crate) port: u16,
@@ -224,4 +248,55 @@ pub async fn an_unreachable_redis_at_start_is_a_clear_error(_backend: Backend) {
     let clear = err.contains("cannot reach Redis") && err.contains(&url);
     assert!(clear, "{err}");
     assert!(!err.contains("panicked"), "{err}");
+}
+
+/// `POST /api/messages/{id}/delete` on one deployment (a cloud function under Lambda) deletes
+/// a line said on another instance: gone from its pages and from history; again → 404.
+pub async fn the_api_deletes_a_line_on_every_instance(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let (mut alice, _) = Chat::login(b.base(), "streamer", "alice").await;
+    alice.say("delete me").await;
+    let line = alice.expect_line("message received", "delete me").await;
+    let id = line["id"].as_str().unwrap();
+    let api = site.api("streamer", KEY);
+    assert_eq!(api.delete_message(id).await.status(), 200);
+    let told = alice.expect("message deleted").await;
+    assert_eq!(told, json!({ "id": id }));
+    assert_eq!(api.delete_message(id).await.status(), 404);
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    assert_eq!(bob.expect("history").await["messages"], json!([]));
+}
+
+/// Room rules (SPEC §7) set on instance A — in the chat or over A's API — bind B's chatters
+/// within a second, and B's pages are told (`room rules`, `pinned`).
+pub async fn rules_set_on_one_instance_bind_on_the_other_within_a_second(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    let mut admin = Chat::admin(site.base(), "streamer", KEY).await;
+    let (mut bob, _) = Chat::login(b.base(), "streamer", "bob").await;
+    let (mut carol, _) = Chat::login(b.base(), "streamer", "carol").await;
+
+    let said = admin.command("/filter add darn").await;
+    assert_eq!(said, ["Filter 'darn' added to this room's filters."]);
+    crate::http_rules::blocked_within_a_second(&mut carol, "oh darn").await;
+    admin.command("/slow 30").await;
+    let rules = bob.expect("room rules").await;
+    assert_eq!(
+        rules,
+        json!({"slow": 30, "emote_only": false, "links": "on"})
+    );
+    bob.say("first").await;
+    carol.expect_line("message received", "first").await;
+    assert_eq!(bob.command("second").await[0], "Slow mode: wait 30 s.");
+
+    let api = site.api("streamer", KEY);
+    let (status, _) = api
+        .send_json("PUT", "/api/pin", &json!({"message": "from A's API"}))
+        .await;
+    assert_eq!(status, 200);
+    let pinned = carol.expect("pinned").await;
+    assert_eq!(pinned, json!({"message": "from A's API"}));
 }

@@ -8,8 +8,8 @@ use serde_json::json;
 
 const KEY: &str = "tokens-K3y-0123456789";
 
-/// `streamer token add` for bob; the token (the last word of its last line).
-fn add_token(site: &Site, scopes: &str) -> String {
+/// `streamer token add` for bob (used by `http_rules` too); the token (the last word of its last line).
+pub(crate) fn add_token(site: &Site, scopes: &str) -> String {
     let out = site.cli(&[
         "streamer",
         "token",

@@ -15,6 +15,7 @@ pub mod http_hls;
 pub mod http_live;
 pub mod http_operator;
 pub mod http_publish;
+pub mod http_rules;
 pub mod http_streams;
 pub mod http_tokens;
 
@@ -98,13 +99,17 @@ macro_rules! site_tests {
                 allow_list_is_configurable,
                 key_guessing_is_throttled_per_client_address,
             ],
+            http_rules: [filters_and_the_pin_over_the_api],
             http_streams: [streams_are_recorded_with_viewers_chatters_and_lines],
             http_tokens: [tokens_are_scoped_revocable_and_budgeted],
             chat_cluster: [
                 two_instances_act_as_one_chat,
                 a_killed_instances_chatters_leave_within_30_seconds,
                 the_chat_recovers_when_redis_restarts,
+                a_ban_on_one_instance_binds_on_the_other,
                 an_unreachable_redis_at_start_is_a_clear_error,
+                the_api_deletes_a_line_on_every_instance,
+                rules_set_on_one_instance_bind_on_the_other_within_a_second,
             ],
         }
     };

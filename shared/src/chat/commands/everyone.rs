@@ -27,7 +27,7 @@ pub fn say(call: Call) -> Effects {
 
 pub fn color(call: Call) -> Effects {
     let (sender, arg) = (call.sender, call.args);
-    if sender.muted {
+    if sender.is_muted() {
         return reply(super::MUTED);
     }
     let Some(color) = text::parse_color(arg) else {
@@ -50,7 +50,7 @@ pub fn color(call: Call) -> Effects {
 
 pub fn name(call: Call) -> Effects {
     let sender = call.sender;
-    if sender.muted {
+    if sender.is_muted() {
         return reply(super::MUTED);
     }
     let name = call.args.trim();

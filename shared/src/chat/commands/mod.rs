@@ -1,14 +1,18 @@
 //! Every chat command, declared once in [`COMMANDS`]: its names, usage, help text, the least
 //! rank that may use it, what deciding it needs loaded, and the one function that decides its
-//! effects. The functions live by rank: [`everyone`], [`moderation`] (staff) and [`streamer`]
-//! (the admin). Adding a command is one row here and one function there; `/help` is built
+//! effects. The functions live by rank: [`everyone`], [`moderation`] and [`lines`] (staff) and
+//! [`streamer`] (the admin). Adding a command is one row here and one function there; `/help` is built
 //! from the table.
 
 mod everyone;
+pub mod lines;
 mod moderation;
+mod room_rules;
+mod sanctions;
 mod streamer;
 
 use super::effect::Effect;
+use super::line::HistoryLine;
 use super::member::{ChatterType, Member};
 use super::protocol::Outgoing;
 use crate::store::Streamer;
@@ -49,6 +53,8 @@ pub enum Need {
     Settings,
     /// Several configured themes: without them the command does not exist.
     Themes,
+    /// The room's history ([`Room::history`]).
+    History,
 }
 
 /// One row of the command table.
@@ -74,6 +80,10 @@ pub struct Room<'a> {
     pub roster: &'a [Member],
     /// The streamer's stored settings; loaded for commands needing [`Need::Settings`].
     pub settings: Option<&'a Streamer>,
+    /// The room's history, oldest first; loaded for commands needing [`Need::History`].
+    pub history: &'a [HistoryLine],
+    /// Now, in unix ms (what "the last ten minutes" of `/clear` count from).
+    pub now_ms: i64,
 }
 
 /// One use of a command: who typed it where, with what argument text (trimmed).
@@ -95,15 +105,28 @@ pub static COMMANDS: &[Command] = &[
     row(&["name", "nick"], "/name <new name>", "change your name to a new one", Rank::Everyone, &[Need::Roster], everyone::name),
     row(&["themes"], "/themes", "list the available themes", Rank::Everyone, &[Need::Themes], everyone::themes),
     row(&["theme"], "/theme <theme>", "switch to another theme", Rank::Everyone, &[Need::Themes], everyone::theme),
-    row(&["mute", "quiet"], "/mute <user>", "mute user", Rank::Staff, &[Need::Roster], |c| moderation::set_muted(c, true)),
-    row(&["unmute", "unquiet"], "/unmute <user>", "unmute user", Rank::Staff, &[Need::Roster], |c| moderation::set_muted(c, false)),
+    row(&["mute", "quiet"], "/mute <user> [<duration>]", "mute user (for 30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, false)),
+    row(&["timeout"], "/timeout <user> <duration>", "mute user for a while (30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, true)),
+    row(&["unmute", "unquiet"], "/unmute <user>", "lift a mute or timeout", Rank::Staff, &[Need::Roster], sanctions::unmute),
+    row(&["kick"], "/kick <user>", "send user out of the chat (they may come back)", Rank::Staff, &[Need::Roster], sanctions::kick),
+    row(&["ban"], "/ban <user> [<duration>] [<reason>]", "ban user's name and address from the chat", Rank::Staff, &[Need::Roster], sanctions::ban),
+    row(&["unban"], "/unban <name>", "lift a ban", Rank::Staff, &[], sanctions::unban),
+    row(&["bans"], "/bans", "list bans and timeouts", Rank::Staff, &[], sanctions::bans),
     row(&["rename"], "/rename <user> <new name>", "rename user", Rank::Staff, &[Need::Roster], moderation::rename),
+    row(&["delete"], "/delete <id>", "delete a chat line", Rank::Staff, &[Need::History], lines::delete),
+    row(&["clear"], "/clear <user>", "delete a user's lines of the last 10 minutes", Rank::Staff, &[Need::Roster, Need::History], lines::clear),
     row(&["mod"], "/mod <user>", "grant moderator privileges to user", Rank::Admin, &[Need::Roster], |c| streamer::set_moderator(c, true)),
     row(&["demod", "unmod"], "/demod <user>", "revoke moderator privileges from user", Rank::Admin, &[Need::Roster], |c| streamer::set_moderator(c, false)),
     row(&["description", "desc"], "/description <text>", "set the stream description", Rank::Admin, &[], streamer::description),
     row(&["password"], "/password [<text>]", "set or unset the stream password", Rank::Admin, &[], streamer::password),
     row(&["chat"], "/chat enabled|hidden", "show or hide the chat for new viewers", Rank::Admin, &[], streamer::chat),
     row(&["settings"], "/settings", "display all stream settings", Rank::Admin, &[Need::Settings], streamer::settings),
+    row(&["slow"], "/slow <seconds>|off", "let normal chatters post one line per so many seconds", Rank::Staff, &[], room_rules::slow),
+    row(&["emoteonly"], "/emoteonly on|off", "let normal chatters post only emoji and emotes", Rank::Staff, &[], room_rules::emote_only),
+    row(&["links"], "/links on|off|mods", "let everyone, nobody or only moderators post links", Rank::Admin, &[], room_rules::links),
+    row(&["filter"], "/filter add|remove <word>|/<regex>/, /filter list", "block lines with a word or pattern", Rank::Admin, &[], room_rules::filter),
+    row(&["pin"], "/pin <message>", "pin a message above the chat", Rank::Staff, &[], room_rules::pin),
+    row(&["unpin"], "/unpin", "remove the pinned message", Rank::Staff, &[], room_rules::unpin),
 ];
 
 const fn row(
@@ -182,7 +205,7 @@ pub fn replies(lines: impl IntoIterator<Item = String>) -> Effects {
 
 /// A chat line or action, unless muted or blank (a plain line, `/say` and `/me`).
 pub fn line(room: &Room, sender: &Member, action: bool, text: &str) -> Effects {
-    if sender.muted {
+    if sender.is_muted() {
         return reply(MUTED);
     }
     let text = text.trim();
@@ -199,6 +222,23 @@ pub fn line(room: &Room, sender: &Member, action: bool, text: &str) -> Effects {
 fn find<'a>(room: &'a Room, arg: &str) -> Option<&'a Member> {
     let key = text::name_key(arg.trim());
     room.roster.iter().find(|m| m.key == key)
+}
+
+/// The chatter an argument starts with and the rest of it (trimmed). Names may hold spaces,
+/// so the longest chatter name the argument starts with, followed by a space, wins; else the
+/// whole argument is the name.
+fn target_and_rest<'a>(room: &'a Room, arg: &'a str) -> Option<(&'a Member, &'a str)> {
+    let mut best = None;
+    for (i, c) in arg.char_indices() {
+        if !c.is_whitespace() {
+            continue;
+        }
+        let key = text::name_key(&arg[..i]);
+        if let Some(m) = room.roster.iter().find(|m| m.key == key) {
+            best = Some((m, arg[i..].trim()));
+        }
+    }
+    best.or_else(|| find(room, arg).map(|m| (m, "")))
 }
 
 /// Checks a new name for `target`; the reply text when refused.
@@ -251,6 +291,9 @@ mod tests {
         let rank = |n: &str| Command::lookup(n).map(|c| c.rank);
         assert_eq!(rank("help"), Some(Rank::Everyone));
         assert_eq!(rank("mute"), Some(Rank::Staff));
+        for staff in ["quiet", "timeout", "unmute", "kick", "ban", "unban", "bans"] {
+            assert_eq!(rank(staff), Some(Rank::Staff), "{staff}");
+        }
         assert_eq!(rank("rename"), Some(Rank::Staff));
         assert_eq!(rank("mod"), Some(Rank::Admin));
         assert_eq!(rank("settings"), Some(Rank::Admin));

@@ -1,5 +1,7 @@
 //! Every command and permission rule, one by one, on a small world.
 
+mod lines;
+mod sanctions;
 mod world;
 
 use crate::chat::input::unrecognized;
@@ -242,7 +244,7 @@ fn muting_rules() {
             ("Mod", "/mute mod", "User 'Mod' cannot be muted."),
             ("Mod", "/mute quiet", "User 'quiet' is already muted."),
             ("Mod", "/mute nobody", "Unrecognized user 'nobody'"),
-            ("Mod", "/mute", "Usage: /mute <user>"),
+            ("Mod", "/mute", "Usage: /mute <user> [<duration>]"),
             ("Mod", "/unmute bob", "User 'bob' is not muted."),
             ("Mod", "/unmute mod2", "User 'Mod2' cannot be unmuted."),
         ],

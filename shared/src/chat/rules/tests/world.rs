@@ -2,15 +2,19 @@
 //! chatters whose names overlap, and a muted one; and helpers to read decisions.
 
 use crate::chat::input::parse;
-use crate::chat::{decide, Change, ChatterType, Effect, Member, Outgoing, Room};
+use crate::chat::{decide, Change, ChatterType, Effect, HistoryLine, Member, Outgoing, Room};
 use crate::store::Streamer;
 
 const THEMES: [&str; 3] = ["default", "dark", "light"];
+
+/// The rule tests' clock.
+pub const NOW_MS: i64 = 1_800_000_000_000;
 
 pub struct World {
     pub roster: Vec<Member>,
     pub themes: Vec<String>,
     pub settings: Option<Streamer>,
+    pub history: Vec<HistoryLine>,
 }
 
 pub fn member(n: u32, name: &str, kind: ChatterType) -> Member {
@@ -32,6 +36,7 @@ pub fn world() -> World {
         ],
         themes: THEMES.iter().map(|s| s.to_string()).collect(),
         settings: None,
+        history: Vec::new(),
     }
 }
 
@@ -52,6 +57,8 @@ impl World {
             is_custom_emote: &emote,
             roster: &self.roster,
             settings: self.settings.as_ref(),
+            history: &self.history,
+            now_ms: NOW_MS,
         };
         decide(&room, &self.who(sender), &parse(text))
     }
@@ -78,6 +85,14 @@ pub fn only_reply(effects: Vec<Effect>) -> String {
 pub fn replies_are(w: &World, cases: &[(&str, &str, &str)]) {
     for (who, input, reply) in cases {
         assert_eq!(only_reply(w.run(who, input)), *reply, "{who}: {input}");
+    }
+}
+
+/// [`replies_are`] of a table written one case a line: `sender | input | reply`.
+pub fn replies_table(w: &World, table: &str) {
+    for row in table.lines().map(str::trim).filter(|r| !r.is_empty()) {
+        let cells: Vec<&str> = row.splitn(3, '|').map(str::trim).collect();
+        replies_are(w, &[(cells[0], cells[1], cells[2])]);
     }
 }
 

@@ -1,4 +1,5 @@
-//! How times and durations are written for people (the command line, the dashboard).
+//! Times and durations as people read them: in chat lines, on the command line, on the
+//! dashboard.
 
 /// `YYYY-MM-DD HH:MM:SS` UTC of a Unix time (days-to-civil, Howard Hinnant's algorithm).
 pub fn utc(ts: i64) -> String {
