@@ -13,6 +13,7 @@ mod player;
 
 mod chat;
 mod dashboard;
+mod linemenu;
 mod moderation;
 mod pin;
 mod proxy;
