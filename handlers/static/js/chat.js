@@ -1,7 +1,9 @@
 // The chat pane: wires the socket's events to its parts — joining (login.js), the roster kept
-// current from deltas (roster.js), the message list (messages.js) and writing (composer.js) —
+// current from deltas (roster.js), the message list (messages.js) with its moderators' line
+// menu (linemenu.js) and writing (composer.js) —
 // and handles what is left: connection status, themes, the viewer password, emotes, collapsing.
 import { Composer } from './composer.js';
+import { LineMenu } from './linemenu.js';
 import { LoginFlow } from './login.js';
 import { MessageList, nameNode } from './messages.js';
 import { RoomRules } from './pin.js';
@@ -33,6 +35,12 @@ export class Chat {
       myName: () => this.me?.username ?? null,
     });
     const notice = (kind, text) => this.messages.addNotice(kind, text);
+    this.lineMenu = new LineMenu($(root, '#messages'), socket, {
+      isStaff: () => this.me?.type === 'admin' || this.me?.type === 'moderator',
+      myName: () => this.me?.username ?? null,
+      notice,
+    });
+    this.messages.decorate = (li, line) => this.lineMenu.decorate(li, line);
     this.loginFlow = new LoginFlow(root, socket, config, { setPhase: (p) => this.setPhase(p), notice });
     this.composer = new Composer(root, socket, {
       emotes: this.emotes,
@@ -63,6 +71,11 @@ export class Chat {
     s.on('message received', (d) => m.addMessage(d, false));
     s.on('action received', (d) => m.addMessage(d, true));
     s.on('drawing received', (d) => m.addDrawing(d));
+    s.on('history', (d) => m.addHistory(d.messages));
+    s.on('message deleted', (d) => {
+      const li = m.removeLine(d.id);
+      if (li) this.lineMenu.forget(li);
+    });
     s.on('connected', (d) => this.onConnected(d));
     s.on('disconnected', (d) => this.onDisconnected(d));
     s.on('rename', (d) => this.onRename(d));
@@ -109,6 +122,7 @@ export class Chat {
     const rejoin = this.loginFlow.succeeded(username, this.me.color);
     this.roster.replace(users);
     this.updateMe();
+    this.showStaff();
     this.setPhase('chat');
     if (rejoin) {
       this.messages.addNotice('info', 'Reconnected.');
@@ -130,6 +144,13 @@ export class Chat {
 
   isMe(name) {
     return this.me !== null && lower(name) === lower(this.me.username);
+  }
+
+  /** Moderators and the streamer see the line menus. */
+  showStaff() {
+    const staff = this.me?.type === 'admin' || this.me?.type === 'moderator';
+    this.root.toggleAttribute('data-staff', staff);
+    if (!staff) this.lineMenu.close(false);
   }
 
   updateMe() {
@@ -182,6 +203,7 @@ export class Chat {
     if (this.isMe(username)) {
       this.me = { ...this.me, type };
       this.updateMe();
+      this.showStaff();
     }
     const what =
       type === 'moderator' ? ' is now a moderator' : type === 'admin' ? ' is the streamer' : ' is no longer a moderator';

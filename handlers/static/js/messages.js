@@ -1,5 +1,6 @@
 // The message list: how each kind of line is drawn (names with badges, text with emotes and
-// links, drawings, notices), the size cap, and the "new messages" marker when scrolled up.
+// links, drawings, notices), the room's history with its dividers, deleted lines leaving, the
+// size cap, and the "new messages" marker when scrolled up.
 import { mentions, renderText, safeColor, safeImageUrl } from './render.js';
 
 const MAX_LINES = 400;
@@ -29,8 +30,12 @@ export function nameNode({ username, type, color }) {
 }
 
 export class MessageList {
-  /** `emotes`: alias -> uri (shared, kept current by the chat); `myName()`: the chatter or null. */
+  /**
+   * `emotes`: alias -> uri (shared, kept current by the chat); `myName()`: the chatter or null;
+   * `decorate(li, line)` (set later, optional): adds to each chat line with an id.
+   */
   constructor(list, newMessages, { emotes, myName }) {
+    this.decorate = null;
     this.list = list;
     this.newMessages = newMessages;
     this.emotes = emotes;
@@ -50,10 +55,11 @@ export class MessageList {
     );
   }
 
-  line(kind) {
+  /** A new line of `kind`, stamped `timestamp` (unix ms) or now. */
+  line(kind, timestamp) {
     const li = document.createElement('li');
     li.className = `line ${kind}`;
-    const now = new Date();
+    const now = Number.isFinite(timestamp) ? new Date(timestamp) : new Date();
     const time = document.createElement('time');
     time.dateTime = now.toISOString();
     time.textContent = now.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
@@ -68,8 +74,23 @@ export class MessageList {
     return text;
   }
 
-  addMessage({ username, type, color, message }, action) {
-    const li = this.line(action ? 'line-action' : 'line-message');
+  /** The line with this id, if shown. */
+  byId(id) {
+    return typeof id === 'string' ? this.list.querySelector(`li[data-id="${CSS.escape(id)}"]`) : null;
+  }
+
+  /** A chat line `li` for `d`, or null when the line with its id is shown already. */
+  chatLine(kind, d) {
+    if (this.byId(d.id)) return null;
+    const li = this.line(kind, d.timestamp);
+    if (typeof d.id === 'string') li.dataset.id = d.id;
+    return li;
+  }
+
+  addMessage(d, action) {
+    const { username, type, color, message } = d;
+    const li = this.chatLine(action ? 'line-action' : 'line-message', d);
+    if (!li) return;
     const c = safeColor(color);
     if (c) li.style.setProperty('--c', c);
     if (action) li.append('* ');
@@ -78,13 +99,16 @@ export class MessageList {
     if (me && String(username).toLowerCase() !== me.toLowerCase() && mentions(message, me)) {
       li.classList.add('mention');
     }
+    this.decorate?.(li, d);
     this.append(li);
   }
 
-  addDrawing({ username, type, color, src }) {
+  addDrawing(d) {
+    const { username, type, color, src } = d;
     const url = safeImageUrl(src);
     if (!url || !url.startsWith('data:image/png;base64,')) return;
-    const li = this.line('line-drawing');
+    const li = this.chatLine('line-drawing', d);
+    if (!li) return;
     li.append(nameNode({ username, type, color }), ':');
     const img = document.createElement('img');
     img.className = 'drawing';
@@ -93,7 +117,37 @@ export class MessageList {
     img.height = 120;
     img.alt = `Drawing by ${username}`;
     li.append(img);
+    this.decorate?.(li, d);
     this.append(li);
+  }
+
+  /** The room's last lines on joining, between "Earlier messages" and "New" dividers. */
+  addHistory(items) {
+    const fresh = (Array.isArray(items) ? items : []).filter((d) => d && !this.byId(d.id));
+    if (fresh.length === 0) return;
+    this.addDivider('Earlier messages');
+    for (const d of fresh) {
+      if (d.event === 'drawing received') this.addDrawing(d);
+      else if (d.event === 'message received' || d.event === 'action received') {
+        this.addMessage(d, d.event === 'action received');
+      }
+    }
+    this.addDivider('New');
+  }
+
+  addDivider(text) {
+    const li = document.createElement('li');
+    li.className = 'line-divider';
+    li.setAttribute('role', 'separator');
+    li.textContent = text;
+    this.append(li);
+  }
+
+  /** Takes a deleted line away; the removed element, if it was shown. */
+  removeLine(id) {
+    const li = this.byId(id);
+    li?.remove();
+    return li;
   }
 
   addNotice(kind, msg) {
