@@ -254,6 +254,7 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
             name: (kind != PostKind::Server).then(|| s.username.to_string()),
             message: post.text().to_string(),
             id: (kind != PostKind::Server).then_some(id),
+            deleted: false,
         },
     ))
 }
