@@ -237,6 +237,18 @@ async fn delete_and_clear_with_their_rank_rules() {
         line.is_some(),
         "the deleted line stays recorded with its id"
     );
+    // The API lists it for the streamer's records, marked deleted.
+    let listed = api.messages("").await;
+    let bad_line = listed.iter().find(|l| l["id"] == bad.as_str()).unwrap();
+    assert_eq!(
+        (&bad_line["message"], &bad_line["deleted"]),
+        (&json!("bad one"), &json!(true))
+    );
+    let kept = listed
+        .iter()
+        .find(|l| l["message"] == "admin line")
+        .unwrap();
+    assert!(kept.get("deleted").is_none(), "{kept}");
 }
 
 #[tokio::test]

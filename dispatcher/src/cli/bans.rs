@@ -3,13 +3,13 @@
 //! once — over Redis when one is configured, otherwise through the store's outbox, which the
 //! single process polls — and a banned chatter in the chat now is sent away.
 
-use super::format::utc;
 use super::streamer::UserArg;
 use anyhow::Context;
 use clap::Subcommand;
 use rsstreaming_shared::chat::ban_request::{ban_request, checked_name};
 use rsstreaming_shared::state::{self, Announcement, SharedState};
 use rsstreaming_shared::store::{Sanction, SanctionKind, Streamer, OUTBOX_SANCTIONS};
+use rsstreaming_shared::text::utc;
 use rsstreaming_shared::Store;
 use std::path::Path;
 use std::sync::Arc;

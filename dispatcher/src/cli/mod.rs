@@ -5,7 +5,6 @@ mod bans;
 mod database;
 mod emote;
 mod filters;
-mod format;
 mod import;
 mod message;
 mod streamer;

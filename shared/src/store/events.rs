@@ -48,6 +48,9 @@ pub struct ChatLine {
     /// The line's id (absent on broadcasts and on lines recorded before lines had ids).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Deleted from the chat (`/delete`, `/clear`, the API): kept here for the streamer's records.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub deleted: bool,
 }
 
 /// Kinds of event; one place so writers and readers agree.
@@ -85,6 +88,10 @@ pub mod kind {
     pub const PIN: &str = "pin";
     /// A line a filter kept from the room: who, and what.
     pub const BLOCKED: &str = "blocked";
+    /// The Mastodon profile link changed (dashboard); meta `mastodon` (null: removed), `by`.
+    pub const MASTODON: &str = "mastodon";
+    /// The streamer signed in to the dashboard; meta `addr`.
+    pub const DASHBOARD_SIGNIN: &str = "dashboard_signin";
 }
 
 impl Store {
@@ -175,9 +182,31 @@ impl Store {
                 message: text("message").unwrap_or_default(),
                 id: text("id"),
                 kind: e.kind,
+                deleted: false,
             });
         }
+        let deleted = self.deleted_ids(&room).await?;
+        for line in &mut lines {
+            line.deleted = line.id.as_ref().is_some_and(|id| deleted.contains(id));
+        }
         Ok(lines)
+    }
+
+    /// The ids of the room's deleted lines (from its `delete` events).
+    async fn deleted_ids(&self, room: &str) -> StoreResult<std::collections::HashSet<String>> {
+        let rows =
+            sqlx::query("SELECT id, ts, room, kind, meta FROM events WHERE room = ? AND kind = ?")
+                .bind(room)
+                .bind(kind::DELETE)
+                .fetch_all(&self.pool)
+                .await?;
+        let mut ids = std::collections::HashSet::new();
+        for row in &rows {
+            if let Some(id) = event_from_row(row)?.meta.get("id").and_then(|v| v.as_str()) {
+                ids.insert(id.to_string());
+            }
+        }
+        Ok(ids)
     }
 }
 
