@@ -10,6 +10,7 @@
 use crate::api_auth::authenticate;
 use crate::request::query_pairs;
 use crate::respond::{self, json, json_error, HandlerResult};
+use crate::streamer_settings;
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
@@ -122,34 +123,13 @@ pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
         Ok(p) => p,
         Err(why) => return Ok(bad_request(&why)),
     };
-    let room = s.room();
-    // Audited like the same change made from the chat (`by` the streamer; never the password).
     if let Some(description) = patch.description {
-        let description = description.unwrap_or_default();
-        ctx.store
-            .set_description(&s.username, Some(&description))
-            .await?;
-        let change = StreamerChange::Description(description);
-        ctx.store
-            .record_event(change.audit(&room, &s.username))
-            .await?;
+        let change = StreamerChange::Description(description.unwrap_or_default());
+        streamer_settings::apply(&ctx, &s, change).await?;
     }
     if let Some(password) = patch.streampass {
-        let password = password.filter(|p| !p.is_empty());
-        ctx.store
-            .set_streampass(&s.username, password.as_deref())
-            .await?;
-        let active = password.is_some();
-        let change = StreamerChange::Password(password);
-        ctx.store
-            .record_event(change.audit(&room, &s.username))
-            .await?;
-        ctx.state
-            .announce(&Announcement::PasswordChanged {
-                room: room.to_string(),
-                active,
-            })
-            .await?;
+        let change = StreamerChange::Password(password.filter(|p| !p.is_empty()));
+        streamer_settings::apply(&ctx, &s, change).await?;
     }
     let fresh = ctx.store.streamer(&s.username).await?.unwrap_or(s);
     info_of(&ctx, &fresh).await

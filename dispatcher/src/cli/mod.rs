@@ -4,7 +4,6 @@ mod api;
 mod database;
 mod emote;
 mod filters;
-mod format;
 mod import;
 mod message;
 mod streamer;
