@@ -5,7 +5,7 @@ use rsstreaming_testkit::TestDb;
 use serde_json::json;
 
 /// Runs `check` against a fresh, migrated store on every backend.
-async fn on_both<F, Fut>(check: F)
+pub(crate) async fn on_both<F, Fut>(check: F)
 where
     F: Fn(Store) -> Fut,
     Fut: std::future::Future<Output = ()>,
