@@ -95,6 +95,24 @@ pub(crate) fn bad_request(why: &str) -> Response<Bytes> {
     json_error(StatusCode::BAD_REQUEST, why)
 }
 
+/// The caller of a JSON write and its body: authenticated, declared JSON, parsed as `T`; or
+/// the answer refusing it (401/403/429, 415, 400).
+pub(crate) async fn json_write<T: for<'de> Deserialize<'de>>(
+    ctx: &Ctx,
+    req: &Request<Bytes>,
+) -> Result<Result<(Streamer, T), Response<Bytes>>, crate::respond::HandlerError> {
+    let s = match authenticate(ctx, req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    if let Some(r) = not_json(req) {
+        return Ok(Err(r));
+    }
+    Ok(parse_body(req.body())
+        .map(|b| (s, b))
+        .map_err(|why| bad_request(&why)))
+}
+
 /// `PATCH /api/info` body. `streampass` distinguishes "absent" (keep) from `null` (remove).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -112,16 +130,9 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 
 /// `PATCH /api/info`: changes the description and/or viewer password; answers the new info.
 pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
-    let s = match authenticate(&ctx, &req).await? {
-        Ok(s) => s,
+    let (s, patch): (_, InfoPatch) = match json_write(&ctx, &req).await? {
+        Ok(w) => w,
         Err(r) => return Ok(r),
-    };
-    if let Some(r) = not_json(&req) {
-        return Ok(r);
-    }
-    let patch: InfoPatch = match parse_body(req.body()) {
-        Ok(p) => p,
-        Err(why) => return Ok(bad_request(&why)),
     };
     if let Some(description) = patch.description {
         let change = StreamerChange::Description(description.unwrap_or_default());
@@ -186,16 +197,9 @@ struct NewMessage {
 /// `POST /api/messages`: records the line once and hands it to the chat gateways, which
 /// deliver it to whoever is in the room now (and do not record it again).
 pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
-    let s = match authenticate(&ctx, &req).await? {
-        Ok(s) => s,
+    let (s, msg): (_, NewMessage) = match json_write(&ctx, &req).await? {
+        Ok(w) => w,
         Err(r) => return Ok(r),
-    };
-    if let Some(r) = not_json(&req) {
-        return Ok(r);
-    }
-    let msg: NewMessage = match parse_body(req.body()) {
-        Ok(m) => m,
-        Err(why) => return Ok(bad_request(&why)),
     };
     let kind = match msg
         .kind

@@ -52,6 +52,7 @@
 
 mod api;
 mod api_auth;
+mod api_bans;
 mod api_lines;
 mod assets;
 mod context;

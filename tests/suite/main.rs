@@ -23,4 +23,5 @@ mod secrets;
 mod state;
 mod state_history;
 mod store;
+mod store_rules;
 mod store_sessions;

@@ -2,8 +2,8 @@
 
 use super::{HandlerFuture, Params, Route};
 use crate::{
-    api, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes, publish_hooks,
-    rules_api, segments, Ctx,
+    api, api_bans, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes,
+    publish_hooks, rules_api, segments, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -64,6 +64,8 @@ pub fn serve_only(route: &Route) -> bool {
 /// a cloud deployment), one per entry.
 pub fn routes() -> Vec<Route> {
     let r = Route::new;
+    // The chat's bans: one handler, by method.
+    let bans = api_handler!(api_bans::bans, ApiScope::Moderate);
     vec![
         r(
             Method::GET,
@@ -152,6 +154,9 @@ pub fn routes() -> Vec<Route> {
             "api_get_streams",
             api_handler!(api::get_streams, ApiScope::Read),
         ),
+        r(Method::GET, "/api/bans", "api_get_bans", bans),
+        r(Method::POST, "/api/bans", "api_post_ban", bans),
+        r(Method::DELETE, "/api/bans", "api_delete_ban", bans),
         r(
             Method::GET,
             "/api/filters",

@@ -25,7 +25,7 @@ pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
-pub use outbox::{OutboxMessage, RULES_CHANGED};
+pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS, RULES_CHANGED};
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
