@@ -10,6 +10,7 @@
 use crate::api_auth::authenticate;
 use crate::request::query_pairs;
 use crate::respond::{self, json, json_error, HandlerResult};
+use crate::streamer_settings;
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
@@ -94,6 +95,24 @@ pub(crate) fn bad_request(why: &str) -> Response<Bytes> {
     json_error(StatusCode::BAD_REQUEST, why)
 }
 
+/// The caller of a JSON write and its body: authenticated, declared JSON, parsed as `T`; or
+/// the answer refusing it (401/403/429, 415, 400).
+pub(crate) async fn json_write<T: for<'de> Deserialize<'de>>(
+    ctx: &Ctx,
+    req: &Request<Bytes>,
+) -> Result<Result<(Streamer, T), Response<Bytes>>, crate::respond::HandlerError> {
+    let s = match authenticate(ctx, req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    if let Some(r) = not_json(req) {
+        return Ok(Err(r));
+    }
+    Ok(parse_body(req.body())
+        .map(|b| (s, b))
+        .map_err(|why| bad_request(&why)))
+}
+
 /// `PATCH /api/info` body. `streampass` distinguishes "absent" (keep) from `null` (remove).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -111,45 +130,17 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 
 /// `PATCH /api/info`: changes the description and/or viewer password; answers the new info.
 pub async fn patch_info(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
-    let s = match authenticate(&ctx, &req).await? {
-        Ok(s) => s,
+    let (s, patch): (_, InfoPatch) = match json_write(&ctx, &req).await? {
+        Ok(w) => w,
         Err(r) => return Ok(r),
     };
-    if let Some(r) = not_json(&req) {
-        return Ok(r);
-    }
-    let patch: InfoPatch = match parse_body(req.body()) {
-        Ok(p) => p,
-        Err(why) => return Ok(bad_request(&why)),
-    };
-    let room = s.room();
-    // Audited like the same change made from the chat (`by` the streamer; never the password).
     if let Some(description) = patch.description {
-        let description = description.unwrap_or_default();
-        ctx.store
-            .set_description(&s.username, Some(&description))
-            .await?;
-        let change = StreamerChange::Description(description);
-        ctx.store
-            .record_event(change.audit(&room, &s.username))
-            .await?;
+        let change = StreamerChange::Description(description.unwrap_or_default());
+        streamer_settings::apply(&ctx, &s, change).await?;
     }
     if let Some(password) = patch.streampass {
-        let password = password.filter(|p| !p.is_empty());
-        ctx.store
-            .set_streampass(&s.username, password.as_deref())
-            .await?;
-        let active = password.is_some();
-        let change = StreamerChange::Password(password);
-        ctx.store
-            .record_event(change.audit(&room, &s.username))
-            .await?;
-        ctx.state
-            .announce(&Announcement::PasswordChanged {
-                room: room.to_string(),
-                active,
-            })
-            .await?;
+        let change = StreamerChange::Password(password.filter(|p| !p.is_empty()));
+        streamer_settings::apply(&ctx, &s, change).await?;
     }
     let fresh = ctx.store.streamer(&s.username).await?.unwrap_or(s);
     info_of(&ctx, &fresh).await
@@ -207,16 +198,9 @@ struct NewMessage {
 /// replayed) and hands it to the chat gateways, which deliver it to whoever is in the room now
 /// (and do not record it again).
 pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
-    let s = match authenticate(&ctx, &req).await? {
-        Ok(s) => s,
+    let (s, msg): (_, NewMessage) = match json_write(&ctx, &req).await? {
+        Ok(w) => w,
         Err(r) => return Ok(r),
-    };
-    if let Some(r) = not_json(&req) {
-        return Ok(r);
-    }
-    let msg: NewMessage = match parse_body(req.body()) {
-        Ok(m) => m,
-        Err(why) => return Ok(bad_request(&why)),
     };
     let kind = match msg
         .kind

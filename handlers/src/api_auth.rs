@@ -8,15 +8,15 @@
 //! looked up, so once spent even a right key or token gets 429.
 
 use crate::request::{basic_auth, caller};
-use crate::respond::{self, json_error};
+use crate::respond::{self, json_error, HandlerError};
 use crate::Ctx;
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
-use rsstreaming_shared::auth::ApiScope;
+use rsstreaming_shared::auth::{ApiScope, StreamKey};
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::store::Streamer;
 
-type Authenticated = Result<Result<Streamer, Response<Bytes>>, crate::respond::HandlerError>;
+type Authenticated = Result<Result<Streamer, Response<Bytes>>, HandlerError>;
 
 /// 401; the challenge names the scheme the request tried (Basic when none: what a browser or
 /// a plain HTTP client can answer).
@@ -52,6 +52,30 @@ pub(crate) async fn authenticate(ctx: &Ctx, req: &Request<Bytes>) -> Authenticat
     let Some((username, key)) = basic_auth(req) else {
         return Ok(Err(unauthorized(false)));
     };
+    match check_key(ctx, req, &username, key).await? {
+        Ok(s) => Ok(Ok(s)),
+        Err(KeyRefused::Spent(spent)) => Ok(Err(throttled(spent))),
+        Err(KeyRefused::Wrong) => Ok(Err(unauthorized(false))),
+    }
+}
+
+/// Why a stream key was not accepted.
+pub(crate) enum KeyRefused {
+    /// A guess budget is spent: refused without comparing (429 with `Retry-After`).
+    Spent(budget::Spent),
+    /// Unknown streamer or wrong key.
+    Wrong,
+}
+
+/// Checks `key` for streamer `username` as every stream-key login of the site does (the API's
+/// Basic auth, the dashboard's sign-in): budgeted per caller address and per streamer, the
+/// budget taken before the constant-time comparison against the stored keyed hash.
+pub(crate) async fn check_key(
+    ctx: &Ctx,
+    req: &Request<Bytes>,
+    username: &str,
+    key: StreamKey,
+) -> Result<Result<Streamer, KeyRefused>, HandlerError> {
     let room = username.to_lowercase();
     let limits = [
         (budget::KEY_PER_CALLER, Scope::Addr(caller(req).addr)),
@@ -59,16 +83,16 @@ pub(crate) async fn authenticate(ctx: &Ctx, req: &Request<Bytes>) -> Authenticat
     ];
     let attempt = match budget::attempt(&*ctx.state, &limits).await? {
         Ok(a) => a,
-        Err(spent) => return Ok(Err(throttled(spent))),
+        Err(spent) => return Ok(Err(KeyRefused::Spent(spent))),
     };
-    match ctx.store.authenticate(&username, key).await? {
+    match ctx.store.authenticate(username, key).await? {
         Some(s) => {
             attempt.succeeded(&*ctx.state).await?;
             Ok(Ok(s))
         }
         None => {
             attempt.failed();
-            Ok(Err(unauthorized(false)))
+            Ok(Err(KeyRefused::Wrong))
         }
     }
 }

@@ -14,13 +14,14 @@
 //! - `request.rs` / `respond.rs`: reading a request (caller, forwarded headers, cookies, forms,
 //!   Basic auth) and building responses, with the one error type handlers bubble up;
 //! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
-//!   `/emotes.json`), `probes.rs` (`/healthz` liveness, `/readyz` readiness), `playlists.rs`,
+//!   `/emotes.json`), `dashboard/` (the streamer's dashboard, `/{streamer}/dashboard…`), `probes.rs` (`/healthz` liveness, `/readyz` readiness), `playlists.rs`,
 //!   `segments.rs` (`/hls/…`), `metrics.rs` (`GET /metrics`, allow-listed), `api.rs` (the
 //!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
 //!   `assets/` (the embedded front end and `GET /static/…`), `openapi.rs` (`GET /api/openapi.json`,
 //!   the API's document, which also says which query parameters `/api/*` takes);
-//! - what several handlers ask: `liveness.rs` (is a stream live, how many watch) and
-//!   `viewer_pass.rs` (may this request see a protected stream).
+//! - what several handlers ask: `liveness.rs` (is a stream live, how many watch),
+//!   `viewer_pass.rs` (may this request see a protected stream) and `streamer_settings.rs`
+//!   (a settings change from the API or the dashboard, as the chat makes it).
 //!
 //! Choices the SPEC leaves open, made here:
 //! - Public media URLs are `/{room}/playlist.m3u8`, `/{room}/playlist/{quality}.m3u8` and
@@ -51,9 +52,11 @@
 
 mod api;
 mod api_auth;
+mod api_bans;
 mod api_lines;
 mod assets;
 mod context;
+mod dashboard;
 mod liveness;
 mod metrics;
 mod openapi;
@@ -66,6 +69,7 @@ mod respond;
 mod routing;
 mod rules_api;
 mod segments;
+mod streamer_settings;
 mod viewer_pass;
 
 pub use context::{Ctx, CtxError, Schema};

@@ -56,7 +56,7 @@ pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
 }
 
 /// The streamer named in the path, or a 404 response.
-async fn streamer_from_path(
+pub(crate) async fn streamer_from_path(
     ctx: &Ctx,
     params: &Params,
 ) -> Result<Option<Streamer>, crate::respond::HandlerError> {
@@ -128,6 +128,7 @@ pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handl
                 viewers => st.viewers,
                 protected => s.streampass.is_some(),
                 chat => s.chat.as_str(),
+                mastodon => ctx.store.mastodon(&s.username).await?,
             },
             qualities => qualities,
             page_config => Value::from_safe_string(script_json(&page_config)),

@@ -10,7 +10,7 @@
 //! 409, removing one that is not set 404. Pin: PUT `{"message": "TEXT"}` → `{"message": TEXT}`
 //! (emojified as shown), DELETE → `{"message": null}`.
 
-use crate::api::{bad_request, not_json, parse_body};
+use crate::api::{bad_request, json_write};
 use crate::api_auth::authenticate;
 use crate::respond::{json, json_error, HandlerError, HandlerResult};
 use crate::{Ctx, Params};
@@ -21,7 +21,6 @@ use rsstreaming_shared::chat::room_rules::{pin_text, RuleChange};
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::{Streamer, SITE_RULES};
 use rsstreaming_shared::text::MAX_MESSAGE_LEN;
-use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -34,23 +33,6 @@ struct FilterBody {
 #[serde(deny_unknown_fields)]
 struct PinBody {
     message: String,
-}
-
-/// The authenticated streamer and the request's JSON body, or the response refusing them.
-async fn authed_body<T: DeserializeOwned>(
-    ctx: &Ctx,
-    req: &Request<Bytes>,
-) -> Result<Result<(Streamer, T), Response<Bytes>>, HandlerError> {
-    let s = match authenticate(ctx, req).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(Err(r)),
-    };
-    if let Some(r) = not_json(req) {
-        return Ok(Err(r));
-    }
-    Ok(parse_body(req.body())
-        .map(|body| (s, body))
-        .map_err(|why| bad_request(&why)))
 }
 
 /// The room's and the site's filters, as listed.
@@ -97,7 +79,7 @@ pub async fn get_filters(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRe
 
 /// `POST /api/filters` (`add`) and `DELETE /api/filters` (remove).
 async fn change_filter(ctx: Ctx, req: Request<Bytes>, add: bool) -> HandlerResult {
-    let (s, body) = match authed_body::<FilterBody>(&ctx, &req).await? {
+    let (s, body) = match json_write::<FilterBody>(&ctx, &req).await? {
         Ok(ok) => ok,
         Err(r) => return Ok(r),
     };
@@ -125,7 +107,7 @@ pub async fn delete_filter(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handler
 
 /// `PUT /api/pin`.
 pub async fn put_pin(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
-    let (s, body) = match authed_body::<PinBody>(&ctx, &req).await? {
+    let (s, body) = match json_write::<PinBody>(&ctx, &req).await? {
         Ok(ok) => ok,
         Err(r) => return Ok(r),
     };

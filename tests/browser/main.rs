@@ -12,6 +12,7 @@ mod pages;
 mod player;
 
 mod chat;
+mod dashboard;
 mod linemenu;
 mod moderation;
 mod pin;

@@ -18,23 +18,16 @@ async fn site() -> Site {
         .await
 }
 
-/// A connection from `addr` (not logged in).
-async fn from(base: &str, addr: &str) -> Chat {
-    Chat::connect_with(base, &[("x-forwarded-for", addr)])
-        .await
-        .expect("websocket connect")
-}
-
 /// A chatter `name` logged in from `addr`.
 async fn chatter(base: &str, addr: &str, name: &str) -> Chat {
-    let mut c = from(base, addr).await;
+    let mut c = Chat::from_addr(base, addr).await;
     c.log_in("streamer", name).await;
     c
 }
 
 /// The streamer, logged in with the key from `addr`.
 async fn admin(base: &str, addr: &str) -> Chat {
-    let mut c = from(base, addr).await;
+    let mut c = Chat::from_addr(base, addr).await;
     let mut data = login("streamer", "Streamer");
     data["key"] = KEY.into();
     c.send("login", data).await;
@@ -186,8 +179,8 @@ async fn a_ban_binds_the_name_and_the_address_until_lifted() {
         error.starts_with("You are banned from this chat until "),
         "{error}"
     );
-    refused(&mut from(base, "10.0.0.9").await, "BOB").await;
-    refused(&mut from(base, "10.0.0.3").await, "robert").await;
+    refused(&mut Chat::from_addr(base, "10.0.0.9").await, "BOB").await;
+    refused(&mut Chat::from_addr(base, "10.0.0.3").await, "robert").await;
     // Another address under another name is welcome.
     chatter(base, "10.0.0.8", "carol").await;
 
@@ -217,7 +210,11 @@ async fn a_ban_binds_the_name_and_the_address_until_lifted() {
 
     // The ban outlives the process: a new one on the same store refuses dan too.
     let restarted = site.another_instance().await;
-    let (_, error) = refused(&mut from(restarted.base(), "10.0.0.5").await, "dan").await;
+    let (_, error) = refused(
+        &mut Chat::from_addr(restarted.base(), "10.0.0.5").await,
+        "dan",
+    )
+    .await;
     assert_eq!(
         error,
         "You are banned from this chat until the ban is lifted."
@@ -235,4 +232,86 @@ async fn a_ban_binds_the_name_and_the_address_until_lifted() {
         (&meta["until"], &meta["reason"]),
         (&until.into(), &"spamming links".into())
     );
+}
+
+#[tokio::test]
+async fn the_cli_bans_lists_and_lifts_like_the_chat() {
+    use rsstreaming_testkit::cli::{cli, one_line_failure};
+    let site = site().await;
+    let base = site.base();
+    let mut bob = chatter(base, "10.0.0.3", "bob").await;
+    let ban = |extra: &[&str]| {
+        let mut args = vec!["streamer", "ban", "add", "--username", "streamer"];
+        args.extend_from_slice(extra);
+        cli(&site.config, &args)
+    };
+    for (args, error) in [
+        (
+            &["--name", "bob", "--duration", "soon"][..],
+            "Invalid duration 'soon'",
+        ),
+        (
+            &["--name", "STREAMER"][..],
+            "User 'STREAMER' cannot be banned.",
+        ),
+        (&["--name", " "][..], "A username to ban is required."),
+    ] {
+        let line = one_line_failure(&ban(args));
+        assert!(line.contains(error), "{args:?}: {line}");
+    }
+    let list = [
+        "streamer",
+        "ban",
+        "list",
+        "--username",
+        "streamer",
+        "--json",
+    ];
+    assert_eq!(site.cli(&list).trim(), "[]");
+
+    // A ban of a chatter in the chat (no Redis here: through the outbox) sends it away.
+    let added = ban(&["--name", "Bob", "--duration", "7d", "--reason", "spam"]);
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
+    let banned = bob.expect("banned").await;
+    assert_eq!(banned["reason"], "spam");
+    let listed: Value = serde_json::from_str(&site.cli(&list)).unwrap();
+    assert_eq!(
+        (&listed[0]["username"], &listed[0]["by"]),
+        (&"Bob".into(), &"Streamer".into())
+    );
+    assert_eq!(listed[0]["until"], banned["until"]);
+    let table = site.cli(&list[..5]);
+    assert!(table.contains("Bob") && table.contains("spam"), "{table}");
+    refused(&mut Chat::from_addr(base, "10.0.0.9").await, "bob").await;
+
+    let remove = [
+        "streamer",
+        "ban",
+        "remove",
+        "--username",
+        "streamer",
+        "--name",
+        "bob",
+    ];
+    site.cli(&remove);
+    let line = one_line_failure(&cli(&site.config, &remove));
+    assert!(line.contains("User 'bob' is not banned."), "{line}");
+    // The single process learns of it from the outbox within a second.
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        bob.send("login", login("streamer", "bob")).await;
+        let either = |e: &str, _: &Value| e == "login success" || e == "error";
+        if bob.expect_where("an answer to login", either).await["msg"].is_null() {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still banned after 3 s"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
 }

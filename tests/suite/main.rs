@@ -23,3 +23,4 @@ mod secrets;
 mod state;
 mod state_history;
 mod store;
+mod store_rules;

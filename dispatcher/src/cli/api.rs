@@ -2,12 +2,12 @@
 //! client (SPEC §3, §8: a scoped API token instead of the key); `--json` prints the server's
 //! answer as it is, for scripts.
 
-use super::format::utc;
 use anyhow::{bail, Context};
 use clap::{Args, Subcommand};
 use reqwest::{Method, StatusCode};
 use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::names::Username;
+use rsstreaming_shared::text::utc;
 use serde::Deserialize;
 use std::time::Duration;
 

@@ -1,10 +1,10 @@
 //! The command line: one `rsstreaming` binary with every subcommand of SPEC §3.
 
 mod api;
+mod bans;
 mod database;
 mod emote;
 mod filters;
-mod format;
 mod import;
 mod message;
 mod streamer;
@@ -84,9 +84,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Streamer {
             action: streamer::StreamerAction::Filter { action },
         } => filters::run(&cli.config, action).await,
-        Command::Streamer { action } => {
-            streamer::run(&open_store(&cli.config).await?, action).await
-        }
+        Command::Streamer { action } => streamer::run(&cli.config, action).await,
         Command::Emote { action } => emote::run(&open_store(&cli.config).await?, action).await,
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,

@@ -1,10 +1,12 @@
-//! `streamer list | add | drop | key | description | password | chat | streams | token | filter`.
+//! `streamer list | add | drop | key | description | password | chat | streams | token | ban |
+//! filter`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::names::Username;
 use rsstreaming_shared::store::ChatSetting;
 use rsstreaming_shared::Store;
+use std::path::Path;
 
 #[derive(Args, Debug)]
 pub struct UserArg {
@@ -80,6 +82,11 @@ pub enum StreamerAction {
         #[command(subcommand)]
         action: super::tokens::TokenAction,
     },
+    /// Chat bans: `ban list`, `ban add --name N [--duration 7d] [--reason R]`, `ban remove --name N`.
+    Ban {
+        #[command(subcommand)]
+        action: super::bans::BanAction,
+    },
     /// Word filters of a room, or with --site of the whole site: `filter add --username U darn`,
     /// `filter add --site '/sp[a4]m/'`, `filter remove`, `filter list`.
     Filter {
@@ -88,7 +95,8 @@ pub enum StreamerAction {
     },
 }
 
-pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
+pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<()> {
+    let store = &super::open_store(config_path).await?;
     match action {
         StreamerAction::List { json } => list(store, json).await?,
         StreamerAction::Add { user, key } => {
@@ -147,6 +155,7 @@ pub async fn run(store: &Store, action: StreamerAction) -> anyhow::Result<()> {
             super::streams::list(store, &user.username, json).await?
         }
         StreamerAction::Token { action } => super::tokens::run(store, action).await?,
+        StreamerAction::Ban { action } => super::bans::run(config_path, store, action).await?,
         // Run by `filters::run` (it needs the configuration, to tell running gateways).
         StreamerAction::Filter { .. } => anyhow::bail!("streamer filter: not handled here"),
     }

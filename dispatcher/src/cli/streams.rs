@@ -1,9 +1,9 @@
 //! `streamer streams --username U [--json]`: a streamer's stream sessions, newest first, from
 //! the same store query as `GET /api/streams` (so both always agree).
 
-use super::format::{duration, utc};
 use rsstreaming_shared::names::Username;
 use rsstreaming_shared::store::{StoreError, StreamSummary};
+use rsstreaming_shared::text::{duration, utc};
 use rsstreaming_shared::Store;
 
 pub async fn list(store: &Store, username: &Username, json: bool) -> anyhow::Result<()> {

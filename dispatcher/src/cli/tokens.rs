@@ -1,10 +1,10 @@
 //! `streamer token add | list | revoke`: scoped API tokens (SPEC §8). A token is printed once,
 //! when made; the store keeps only its keyed hash, so a lost one is revoked and replaced.
 
-use super::format::utc;
 use super::streamer::UserArg;
 use clap::Subcommand;
 use rsstreaming_shared::auth::ApiScopes;
+use rsstreaming_shared::text::utc;
 use rsstreaming_shared::Store;
 
 #[derive(Subcommand, Debug)]

@@ -1,12 +1,15 @@
 //! Delivering the lines `rsstreaming message send` left in the store's outbox (used when there
 //! is no Redis to carry them), starting after what was there when this instance started; and
-//! the notices of rule changes the CLI left there the same way (see `room_rules`).
+//! the notices of rule and sanction changes the CLI left there the same way (see `room_rules`,
+//! `sanctions`).
 
 use super::inbound::deliver_post;
 use super::room_rules;
+use super::sanctions;
 use super::Gateway;
 use rsstreaming_shared::chat::{HistoryLine, LineStamp, Outgoing};
-use rsstreaming_shared::store::RULES_CHANGED;
+use rsstreaming_shared::names::RoomName;
+use rsstreaming_shared::store::{OUTBOX_SANCTIONS, RULES_CHANGED};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -23,6 +26,12 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             Ok(rows) => {
                 for row in rows {
                     last = last.max(row.id);
+                    if row.kind == OUTBOX_SANCTIONS {
+                        if let Ok(room) = RoomName::parse(&row.room) {
+                            sanctions::changed(gw.clone(), room).await;
+                        }
+                        continue;
+                    }
                     if row.kind == RULES_CHANGED {
                         room_rules::changed(&gw, &row.room).await;
                         continue;

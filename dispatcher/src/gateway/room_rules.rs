@@ -59,11 +59,16 @@ impl RulesCache {
         self.site.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    /// The rules of a room, read from the store the first time.
+    /// The rules of a room, read from the store the first time (once, however many chatters
+    /// join the room at that moment).
     pub async fn load(&self, store: &Store, room: &RoomName) -> StoreResult<Arc<ActiveRules>> {
+        if let Some(r) = self.room(room) {
+            return Ok(r);
+        }
+        let one = self.reloading.lock().await;
         match self.room(room) {
             Some(r) => Ok(r),
-            None => Ok(self.reload(store, room).await?.1),
+            None => Ok(self.read(store, room, one).await?.1),
         }
     }
 
@@ -73,7 +78,17 @@ impl RulesCache {
         store: &Store,
         room: &RoomName,
     ) -> StoreResult<(Option<Arc<ActiveRules>>, Arc<ActiveRules>)> {
-        let _one = self.reloading.lock().await;
+        let one = self.reloading.lock().await;
+        self.read(store, room, one).await
+    }
+
+    /// [`Self::reload`] under the reload lock (`_one`).
+    async fn read(
+        &self,
+        store: &Store,
+        room: &RoomName,
+        _one: tokio::sync::MutexGuard<'_, ()>,
+    ) -> StoreResult<(Option<Arc<ActiveRules>>, Arc<ActiveRules>)> {
         let fresh = Arc::new(compiled(room, store.room_rules(room).await?));
         let mut rooms = self.rooms.write().unwrap_or_else(|p| p.into_inner());
         let old = rooms.insert(room.clone(), fresh.clone());

@@ -71,15 +71,10 @@ pub async fn ban(
         until,
         ..Sanction::of(&login.room, SanctionKind::Ban, t, by)
     };
-    if let Err(e) = gw.ctx.store.add_sanction(&row).await {
+    if let Err(e) = gw.ctx.store.ban(&row).await {
         tracing::error!("storing a ban: {e}");
         return store_failed(socket);
     }
-    gw.audit.record(NewEvent::now(
-        &login.room,
-        event_kind::BAN,
-        serde_json::json!({"username": t.username, "by": by, "until": until, "reason": row.reason}),
-    ));
     // Told before the room hears of it (the room's line comes from the target's instance).
     let who = &t.username;
     let lasts = lasting(until);
@@ -91,20 +86,14 @@ pub async fn ban(
 
 /// `/unban NAME`.
 pub async fn unban(gw: &Gateway, socket: &Socket, login: &Login, name: &str) {
-    let key = rsstreaming_shared::text::name_key(name);
-    let lifted = gw
+    match gw
         .ctx
         .store
-        .lift_sanctions(&login.room, SanctionKind::Ban, &key)
-        .await;
-    match lifted {
-        Ok(0) => socket.send(&Outgoing::server(format!("User '{name}' is not banned."))),
-        Ok(_) => {
-            gw.audit.record(NewEvent::now(
-                &login.room,
-                event_kind::UNBAN,
-                serde_json::json!({"username": name, "by": login.member.username}),
-            ));
+        .unban(&login.room, name, &login.member.username)
+        .await
+    {
+        Ok(false) => socket.send(&Outgoing::server(format!("User '{name}' is not banned."))),
+        Ok(true) => {
             socket.send(&Outgoing::server(format!(
                 "User '{name}' has been unbanned."
             )));

@@ -2,8 +2,8 @@
 
 use super::{HandlerFuture, Params, Route};
 use crate::{
-    api, api_lines, assets, metrics, openapi, pages, playlists, probes, publish_hooks, rules_api,
-    segments, Ctx,
+    api, api_bans, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes,
+    publish_hooks, rules_api, segments, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -64,6 +64,8 @@ pub fn serve_only(route: &Route) -> bool {
 /// a cloud deployment), one per entry.
 pub fn routes() -> Vec<Route> {
     let r = Route::new;
+    // The chat's bans: one handler, by method.
+    let bans = api_handler!(api_bans::bans, ApiScope::Moderate);
     vec![
         r(
             Method::GET,
@@ -152,6 +154,9 @@ pub fn routes() -> Vec<Route> {
             "api_get_streams",
             api_handler!(api::get_streams, ApiScope::Read),
         ),
+        r(Method::GET, "/api/bans", "api_get_bans", bans),
+        r(Method::POST, "/api/bans", "api_post_ban", bans),
+        r(Method::DELETE, "/api/bans", "api_delete_ban", bans),
         r(
             Method::GET,
             "/api/filters",
@@ -224,6 +229,73 @@ pub fn routes() -> Vec<Route> {
             "stream_info",
             handler!(pages::info),
         ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard",
+            "dashboard",
+            handler!(dashboard::overview),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/signin",
+            "dashboard_signin_form",
+            handler!(dashboard::signin_page),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/signin",
+            "dashboard_signin",
+            handler!(dashboard::signin),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/signout",
+            "dashboard_signout",
+            handler!(dashboard::signout),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/streams",
+            "dashboard_streams",
+            handler!(dashboard::streams),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/streams/{id}",
+            "dashboard_stream",
+            handler!(dashboard::stream),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/settings",
+            "dashboard_settings",
+            handler!(dashboard::settings),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/settings",
+            "dashboard_save_settings",
+            handler!(dashboard::save_settings),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/tokens",
+            "dashboard_tokens",
+            handler!(dashboard::tokens),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/tokens",
+            "dashboard_add_token",
+            handler!(dashboard::add_token),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/tokens/{id}/revoke",
+            "dashboard_revoke_token",
+            handler!(dashboard::revoke_token),
+        ),
+        // The dashboard's moderation page (issue 12) goes here: `/{streamer}/dashboard/moderation…`.
         r(
             Method::GET,
             "/{streamer}/playlist.m3u8",

@@ -28,4 +28,12 @@ node "$here/gemoji-data.mjs" "$modules/gemoji/index.js" "$(version gemoji)" > "$
 cp "$modules/gemoji/license" "$here/gemoji/LICENSE"
 echo "gemoji $(version gemoji)" > "$here/gemoji/VERSION"
 
+# uPlot: the minified IIFE build (it defines the global `uPlot`) and its stylesheet, for the
+# dashboard's viewer charts. No source map is shipped, so its comment (if any) is dropped.
+rm -rf "$here/uplot" && mkdir -p "$here/uplot"
+sed '/^\/\/# sourceMappingURL=/d' "$modules/uplot/dist/uPlot.iife.min.js" > "$here/uplot/uPlot.iife.min.js"
+cp "$modules/uplot/dist/uPlot.min.css" "$here/uplot/uPlot.min.css"
+cp "$modules/uplot/LICENSE" "$here/uplot/LICENSE"
+echo "uplot $(version uplot)" > "$here/uplot/VERSION"
+
 echo "vendored: $(cat "$here"/*/VERSION | paste -sd, -)"

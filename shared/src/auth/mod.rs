@@ -16,11 +16,16 @@
 
 mod key;
 mod pepper;
+mod session;
 mod token;
 mod viewer_pass;
 
 pub use key::StreamKey;
 pub use pepper::set_key_pepper;
+pub use session::{
+    csrf_token, generate_session, hash_session, session_cookie, SESSION_COOKIE,
+    SESSION_MAX_AGE_SECS, SESSION_PREFIX,
+};
 pub use token::{generate_token, hash_token, ApiScope, ApiScopes, TOKEN_PREFIX};
 pub use viewer_pass::{
     may_view, pass_cookie, pass_cookie_name, viewer_pass, viewer_pass_at, viewer_pass_ok, Cookies,

@@ -3,6 +3,7 @@
 //! function per command ([`commands`]), [`rules::decide`] turning (room, sender, input) into
 //! [`Effect`]s ([`effect`]). The gateway loads what a decision needs and carries out its effects.
 
+pub mod ban_request;
 pub mod commands;
 pub mod duration;
 pub mod effect;

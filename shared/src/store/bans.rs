@@ -3,7 +3,7 @@
 //! A row applies from `created_at` until `until_ms` or until lifted; expired rows stop applying
 //! by themselves (every read filters on the time) and stay for the streamer's records.
 
-use super::{now_ms, opt_text, text, Store, StoreResult};
+use super::{event_kind, now_ms, opt_text, text, NewEvent, Store, StoreResult};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -76,6 +76,14 @@ impl Sanction {
         }
     }
 
+    /// The audit event of storing this ban (a mute is recorded as the roster change it is).
+    fn ban_event(&self) -> NewEvent {
+        let meta = serde_json::json!({
+            "username": self.username, "by": self.by, "until": self.until, "reason": self.reason,
+        });
+        NewEvent::now(&self.room, event_kind::BAN, meta)
+    }
+
     /// Whether it applies at `now` (unix ms).
     pub fn in_force(&self, now: i64) -> bool {
         self.until.is_none_or(|t| t > now)
@@ -105,7 +113,37 @@ impl Store {
         .bind(now_ms())
         .execute(&self.pool)
         .await?;
-        Ok(done.last_insert_id().unwrap_or_default())
+        if let Some(id) = done.last_insert_id() {
+            return Ok(id);
+        }
+        // The `Any` driver leaves SQLite's rowid out: the newest row of this name is ours.
+        let row =
+            sqlx::query("SELECT MAX(id) AS id FROM sanctions WHERE room = ? AND name_key = ?")
+                .bind(s.room.to_ascii_lowercase())
+                .bind(&s.name_key)
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(row.try_get::<Option<i64>, _>("id")?.unwrap_or_default())
+    }
+
+    /// Stores a ban and records it in the audit log (who, whom, until, why); its id.
+    pub async fn ban(&self, s: &Sanction) -> StoreResult<i64> {
+        let id = self.add_sanction(s).await?;
+        self.record_event(s.ban_event()).await?;
+        Ok(id)
+    }
+
+    /// Lifts the bans of `name` in `room` and records it, `by` being who lifted them; whether
+    /// there were any.
+    pub async fn unban(&self, room: &str, name: &str, by: &str) -> StoreResult<bool> {
+        let key = crate::text::name_key(name.trim());
+        if self.lift_sanctions(room, SanctionKind::Ban, &key).await? == 0 {
+            return Ok(false);
+        }
+        let meta = serde_json::json!({"username": name.trim(), "by": by});
+        self.record_event(NewEvent::now(room, event_kind::UNBAN, meta))
+            .await?;
+        Ok(true)
     }
 
     /// The room's sanctions in force now, oldest first.

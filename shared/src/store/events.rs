@@ -88,6 +88,10 @@ pub mod kind {
     pub const PIN: &str = "pin";
     /// A line a filter kept from the room: who, and what.
     pub const BLOCKED: &str = "blocked";
+    /// The Mastodon profile link changed (dashboard); meta `mastodon` (null: removed), `by`.
+    pub const MASTODON: &str = "mastodon";
+    /// The streamer signed in to the dashboard; meta `addr`.
+    pub const DASHBOARD_SIGNIN: &str = "dashboard_signin";
 }
 
 impl Store {

@@ -1,5 +1,5 @@
 //! The persistent store: streamers, emotes, the events audit log, settings, the chat outbox,
-//! stream sessions, API tokens and job leases.
+//! stream sessions, API tokens, dashboard sessions and job leases.
 //!
 //! One implementation over sqlx's `Any` driver serves MariaDB/MySQL (production) and SQLite (the
 //! embedded default) with the same SQL, so both behave alike and one conformance suite covers
@@ -15,6 +15,7 @@ pub mod migrate;
 mod outbox;
 mod profile;
 mod room_rules;
+mod sessions;
 mod streamers;
 mod streams;
 mod tokens;
@@ -24,11 +25,11 @@ pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
-pub use outbox::{OutboxMessage, RULES_CHANGED};
+pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS, RULES_CHANGED};
 pub use profile::{check_profile_url, MAX_PROFILE_URL};
 pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
-pub use streams::{OpenStream, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
+pub use streams::{OpenStream, StreamSample, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
 pub use tokens::TokenInfo;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -3,6 +3,10 @@
 
 use super::{now_ms, Store, StoreResult};
 
+/// The outbox kind of "this room's sanctions changed" (not a line: the gateways read the
+/// room's bans again), for a process without Redis to announce it on.
+pub const OUTBOX_SANCTIONS: &str = "sanctions";
+
 /// The `kind` of an outbox row that is no line but a notice: the rules of its room (or `*`,
 /// the site's filters) changed, so gateways read them again.
 pub const RULES_CHANGED: &str = "rules";
@@ -12,7 +16,7 @@ pub const RULES_CHANGED: &str = "rules";
 pub struct OutboxMessage {
     pub id: i64,
     pub room: String,
-    /// `normal`, `action` or `server`.
+    /// `normal`, `action` or `server` (a line), or [`OUTBOX_SANCTIONS`].
     pub kind: String,
     pub message: String,
     pub created_at: i64,

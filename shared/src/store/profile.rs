@@ -39,6 +39,26 @@ impl Store {
             .flatten()
             .filter(|m| !m.is_empty()))
     }
+
+    /// Sets (or with `None`/empty, removes) the Mastodon URL, which must pass
+    /// [`check_profile_url`] (the error says why not; nothing is stored then).
+    pub async fn set_mastodon(
+        &self,
+        username: &str,
+        url: Option<&str>,
+    ) -> StoreResult<Result<(), String>> {
+        let url = url.map(str::trim).filter(|u| !u.is_empty());
+        if let Some(Err(why)) = url.map(check_profile_url) {
+            return Ok(Err(why));
+        }
+        let r = sqlx::query("UPDATE streamers SET mastodon = ? WHERE username_lower = ?")
+            .bind(url)
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        self.require_one(r.rows_affected(), username).await?;
+        Ok(Ok(()))
+    }
 }
 
 #[cfg(test)]

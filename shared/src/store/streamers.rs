@@ -239,7 +239,7 @@ impl Store {
         Ok(())
     }
 
-    /// Replaces a streamer's key.
+    /// Replaces a streamer's key, closing the dashboard sessions opened with the old one.
     pub async fn set_key(&self, username: &str, key: impl Into<StreamKey>) -> StoreResult<()> {
         let key = key.into();
         if key.is_empty() {
@@ -253,7 +253,10 @@ impl Store {
         match result {
             Err(e) if is_unique_violation(&e) => Err(StoreError::DuplicateKey),
             Err(e) => Err(e.into()),
-            Ok(r) => self.require_one(r.rows_affected(), username).await,
+            Ok(r) => {
+                self.require_one(r.rows_affected(), username).await?;
+                self.close_sessions_of(username).await
+            }
         }
     }
 
@@ -293,7 +296,7 @@ impl Store {
 
     /// MySQL reports 0 affected rows when an UPDATE changes nothing, so "0" only means
     /// "unknown streamer" once we have checked that it does not exist.
-    async fn require_one(&self, affected: u64, username: &str) -> StoreResult<()> {
+    pub(super) async fn require_one(&self, affected: u64, username: &str) -> StoreResult<()> {
         if affected > 0 || self.streamer(username).await?.is_some() {
             Ok(())
         } else {

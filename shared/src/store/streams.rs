@@ -32,6 +32,17 @@ pub struct StreamSummary {
     pub lines: i64,
 }
 
+/// One sample of a stream, for its chart. `ts` is Unix seconds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StreamSample {
+    pub ts: i64,
+    pub viewers: i64,
+    pub chatters: i64,
+}
+
+/// The most samples a chart gets (the newest): a day at the default 30 s.
+pub const MAX_SAMPLES: i64 = 2880;
+
 /// An open stream, for the sampler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenStream {
@@ -149,6 +160,28 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// The samples of stream `id` of `room`, oldest first (the newest [`MAX_SAMPLES`]); none
+    /// for a stream of another room.
+    pub async fn stream_samples(&self, room: &str, id: i64) -> StoreResult<Vec<StreamSample>> {
+        let newest_first = sqlx::query(
+            "SELECT s.ts, s.viewers, s.chatters FROM streams t \
+             JOIN stream_samples s ON s.stream_id = t.id WHERE t.room = ? AND t.id = ? \
+             ORDER BY s.id DESC LIMIT ?",
+        )
+        .bind(room.to_ascii_lowercase())
+        .bind(id)
+        .bind(MAX_SAMPLES)
+        .fetch_all(&self.pool);
+        let sample = |r: &sqlx::any::AnyRow| -> StoreResult<StreamSample> {
+            Ok(StreamSample {
+                ts: r.try_get::<i64, _>("ts")? / 1000,
+                viewers: r.try_get("viewers")?,
+                chatters: r.try_get("chatters")?,
+            })
+        };
+        newest_first.await?.iter().rev().map(sample).collect()
     }
 
     /// Lines and distinct writers of a room between two instants (ms, inclusive).

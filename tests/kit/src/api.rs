@@ -76,7 +76,7 @@ impl Api {
     }
 
     /// `method path` with `body` as it is, declared `application/json`.
-    async fn send_as_json(
+    pub async fn send_as_json(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -128,6 +128,12 @@ impl Api {
     pub async fn get(&self, path: &str) -> reqwest::Response {
         let req = self.http.get(format!("{}{path}", self.base));
         self.authed(req).send().await.expect("GET")
+    }
+
+    /// `DELETE path` with this streamer's credentials.
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        let req = self.http.delete(format!("{}{path}", self.base));
+        self.authed(req).send().await.expect("DELETE")
     }
 
     /// `GET /api/streams`: the stream sessions, newest first (asserts 200).

@@ -61,6 +61,14 @@ impl Chat {
         }
     }
 
+    /// Connects as a client at `addr` behind one trusted proxy hop (`X-Forwarded-For`; the
+    /// site runs with `proxy_hops(1)`).
+    pub async fn from_addr(base: &str, addr: &str) -> Self {
+        Self::connect_with(base, &[("x-forwarded-for", addr)])
+            .await
+            .expect("websocket connect")
+    }
+
     /// Opens the chat over a TCP connection the test made itself (to shape its buffers).
     pub async fn over(stream: TcpStream, base: &str) -> Self {
         let (ws, _) = tokio_tungstenite::client_async(ws_url(base), MaybeTlsStream::Plain(stream))

@@ -9,6 +9,8 @@
 pub mod chat_cluster;
 pub mod http;
 pub mod http_api;
+pub mod http_bans;
+pub mod http_dashboard;
 pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
@@ -64,6 +66,11 @@ macro_rules! site_tests {
                 messages_post_and_read,
                 posted_lines_are_cleaned_and_emojified,
                 the_api_client_drives_a_running_server,
+            ],
+            http_bans: [bans_are_set_listed_and_lifted_through_the_api],
+            http_dashboard: [
+                dashboard_sessions_forms_and_pages,
+                dashboard_sign_in_is_budgeted_like_the_api,
             ],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,

@@ -11,6 +11,8 @@ mod room_rules;
 mod sanctions;
 mod streamer;
 
+pub use sanctions::MAX_REASON;
+
 use super::effect::Effect;
 use super::line::HistoryLine;
 use super::member::{ChatterType, Member};

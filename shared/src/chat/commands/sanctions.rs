@@ -5,6 +5,7 @@
 
 use super::moderation::untouchable;
 use super::{reply, target_and_rest, Call, Effects};
+use crate::chat::ban_request::BanRefused;
 use crate::chat::duration::{self, Spoken};
 use crate::chat::effect::{Change, Effect};
 use crate::chat::member::Member;
@@ -126,11 +127,13 @@ pub fn ban(call: Call) -> Effects {
     } else {
         (None, rest)
     };
-    let reason: String = reason.chars().take(MAX_REASON).collect();
+    if reason.chars().count() > MAX_REASON {
+        return reply(BanRefused::ReasonTooLong.to_string());
+    }
     vec![Effect::Ban {
         target: Box::new(target.clone()),
         until: lasting.map(ends),
-        reason: Some(reason).filter(|r| !r.is_empty()),
+        reason: Some(reason.to_string()).filter(|r| !r.is_empty()),
     }]
 }
 

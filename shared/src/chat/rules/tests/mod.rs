@@ -1,6 +1,7 @@
 //! Every command and permission rule, one by one, on a small world.
 
 mod lines;
+mod room_rules;
 mod sanctions;
 mod world;
 

@@ -1,0 +1,85 @@
+//! The streamer's dashboard in Chromium: signing in with the key, the overview's viewers chart
+//! (uPlot drawing the stream's samples), and a setting changed through its form, at phone and
+//! desktop sizes (screenshots in `target/screenshots/`).
+
+use crate::site::amy;
+use rsstreaming_testkit::browser::{screenshot_dir, Browser, Driver, Size};
+use rsstreaming_testkit::Chat;
+use serde_json::json;
+use std::time::{Duration, Instant};
+
+/// Waits until `expr` holds, then saves the screenshot `shot`.png.
+async fn wait_and_shoot(b: &Browser, expr: &str, shot: &str) {
+    b.wait_until(expr, shot).await;
+    b.screenshot(&screenshot_dir().join(format!("{shot}.png")))
+        .await;
+}
+
+#[tokio::test]
+async fn sign_in_see_the_viewers_chart_and_change_the_description() {
+    let site = amy().yaml("streams:\n  sample_secs: 1\n");
+    let Some((driver, site)) = Driver::with_site(site).await else {
+        return;
+    };
+    // A stream with a watcher, sampled until the chart has a viewer to show.
+    assert_eq!(
+        site.hooks().publish("amykey", "192.0.2.10").await.status(),
+        200
+    );
+    let watcher = Chat::viewer(site.base(), "amy").await;
+    let api = site.api("amy", "amykey");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while api.streams().await[0]["peak_viewers"] != 1 {
+        assert!(Instant::now() < deadline, "no sample taken");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    for (size, name) in [(Size::Phone, "phone"), (Size::Desktop, "desktop")] {
+        let b = driver.open(size, &site.url("/amy/dashboard")).await;
+        let signin = "location.pathname === '/amy/dashboard/signin'";
+        wait_and_shoot(&b, signin, &format!("dashboard-signin-{name}")).await;
+        b.type_into("#key", "wrong").await;
+        b.click("button[type=submit].primary").await;
+        b.wait_until(
+            "document.getElementById('signin-error')",
+            "a wrong key refused",
+        )
+        .await;
+        b.type_into("#key", "amykey").await;
+        b.click("button[type=submit].primary").await;
+        b.wait_until("location.pathname === '/amy/dashboard'", "signed in")
+            .await;
+        let chart = ".viewer-chart canvas";
+        let drawn = format!("document.querySelector('{chart}') && Number(document.querySelector('.viewer-chart').dataset.drawn) > 0");
+        wait_and_shoot(&b, &drawn, &format!("dashboard-overview-{name}")).await;
+        let live = "document.getElementById('live-state').dataset.live";
+        let canvas = format!("document.querySelector('{chart}').width > 0");
+        b.assert_values(&[
+            (live, json!("false")),
+            (&canvas, json!(true)),
+            ("document.body.innerText.includes('amykey')", json!(false)),
+            ("document.cookie", json!("")),
+        ])
+        .await;
+
+        b.click(".dashboard-nav a[href$='/settings']").await;
+        b.wait_until(
+            "document.getElementById('description')",
+            "the settings page",
+        )
+        .await;
+        let text = format!("Live from the {name}");
+        b.exec(
+            "const d = document.getElementById('description'); d.value = ''; d.focus();",
+            vec![],
+        )
+        .await;
+        b.type_into("#description", &text).await;
+        b.click("#setting-description button[type=submit]").await;
+        let saved = "document.querySelector('#setting-description .form-saved')";
+        wait_and_shoot(&b, saved, &format!("dashboard-settings-{name}")).await;
+        assert_eq!(site.json("/amy/info").await["description"], text.as_str());
+        b.close().await;
+    }
+    watcher.close().await;
+}
