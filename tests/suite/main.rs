@@ -24,3 +24,4 @@ mod state;
 mod state_history;
 mod store;
 mod store_rules;
+mod store_sessions;

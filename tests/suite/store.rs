@@ -4,7 +4,8 @@ use rsstreaming_shared::store::{event_kind, ChatSetting, NewEvent, Store, StoreE
 use rsstreaming_testkit::TestDb;
 use serde_json::json;
 
-/// Runs `check` against a fresh, migrated store on every backend (`store_rules` too).
+/// Runs `check` against a fresh, migrated store on every backend (`store_rules` and
+/// `store_sessions` too).
 pub(crate) async fn on_both<F, Fut>(check: F)
 where
     F: Fn(Store) -> Fut,

@@ -4,7 +4,7 @@
 //! once, listed and revoked. The key never shows in any answer.
 
 use crate::site;
-use rsstreaming_testkit::{cookie_pair, Backend, Site};
+use rsstreaming_testkit::{cookie_pair, Backend, Chat, Site};
 
 const KEY: &str = "dash-K3y-0123456789";
 
@@ -186,7 +186,12 @@ pub async fn dashboard_sessions_forms_and_pages(backend: Backend) {
     let saved = "/bob/dashboard/settings?saved=description";
     assert_eq!(r.headers()["location"], saved);
     assert_eq!(described().await, "changed");
+    // The password reaches open pages as from the chat or the API: the room hears of it (the
+    // streamer's own chat stays; a chatter without a pass for it would be sent away).
+    let mut ann = Chat::admin(site.base(), "bob", KEY).await;
     assert_eq!(b.set(&csrf, "streampass", "s3cret").await, 303);
+    assert_eq!(ann.expect("password activated").await["username"], "bob");
+    ann.close().await;
     assert_eq!(site.get("/bob/info").await.status(), 403, "now protected");
     assert_eq!(site.api("bob", KEY).info().await["streampass"], "s3cret");
     assert_eq!(b.set(&csrf, "streampass", "").await, 303);
