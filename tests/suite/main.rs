@@ -10,6 +10,7 @@ mod chat_delivery;
 mod chat_guard;
 mod chat_history;
 mod chat_names;
+mod chat_registered;
 mod chat_room_rules;
 mod chat_sanctions;
 mod cli;
