@@ -194,8 +194,9 @@ struct NewMessage {
     message: String,
 }
 
-/// `POST /api/messages`: records the line once and hands it to the chat gateways, which
-/// deliver it to whoever is in the room now (and do not record it again).
+/// `POST /api/messages`: records the line once, keeps it quietly in history (deletable, never
+/// replayed) and hands it to the chat gateways, which deliver it to whoever is in the room now
+/// (and do not record it again).
 pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
     let (s, msg): (_, NewMessage) = match json_write(&ctx, &req).await? {
         Ok(w) => w,
@@ -222,6 +223,9 @@ pub async fn post_message(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerR
     ctx.store
         .record_event(post.event(&room, &s.username, &stamp))
         .await?;
+    if let Some(line) = post.history_line(&s.username, &stamp) {
+        ctx.state.append_history(&room, &line).await?;
+    }
     ctx.state
         .announce(&Announcement::Post {
             room: room.to_string(),

@@ -3,7 +3,7 @@
 //! build a [`Post`], so they clean, bound and emojify a line alike and agree on its kinds.
 
 use crate::chat::protocol::Said;
-use crate::chat::{ChatterType, LineStamp, Outgoing};
+use crate::chat::{ChatterType, HistoryLine, LineStamp, Outgoing};
 use crate::names::Username;
 use crate::store::{event_kind, NewEvent};
 use crate::text::{self, MAX_MESSAGE_LEN};
@@ -127,6 +127,13 @@ impl Post {
             ts: stamp.timestamp,
             ..NewEvent::now(room, self.kind.event_kind(), meta)
         }
+    }
+
+    /// The line kept quietly in the room's history so it can be deleted (`/delete`, the API),
+    /// never sent to a later joiner (SPEC §5); `None` for a server line, which has no id.
+    pub fn history_line(&self, streamer: &str, stamp: &LineStamp) -> Option<HistoryLine> {
+        let shown = self.frame(streamer, text::DEFAULT_COLOR, stamp.clone());
+        HistoryLine::of(&shown).map(HistoryLine::quiet)
     }
 
     /// The frame showing this line as the streamer, named `username` in `color`.

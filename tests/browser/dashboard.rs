@@ -62,6 +62,16 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
         ])
         .await;
 
+        // The stream's own page charts it too.
+        b.click("#latest a[href*='/streams/']").await;
+        let shot = format!("dashboard-stream-{name}");
+        wait_and_shoot(
+            &b,
+            &format!("location.pathname.includes('/streams/') && {drawn}"),
+            &shot,
+        )
+        .await;
+
         b.click(".dashboard-nav a[href$='/settings']").await;
         b.wait_until(
             "document.getElementById('description')",

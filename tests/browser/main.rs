@@ -18,5 +18,6 @@ mod moderation;
 mod pin;
 mod proxy;
 mod reconnect;
+mod sanctions;
 mod settings;
 mod typing;

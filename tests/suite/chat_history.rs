@@ -212,7 +212,16 @@ async fn delete_and_clear_with_their_rank_rules() {
         let error: Value = r.json().await.unwrap();
         assert!(error["error"].as_str().unwrap().contains(id), "{error}");
     }
+    // A line posted through the API is never replayed to a joiner (SPEC §5), yet deletable.
+    let posted: Value = api.say(None, "from the api").await.json().await.unwrap();
+    let shown = eve.expect_line("message received", "from the api").await;
+    assert_eq!(shown["id"], posted["id"]);
     let (_, history) = joiner_history(base, "zed").await;
+    assert_eq!(texts(&history), ["admin line"]);
+    let api_line = posted["id"].as_str().unwrap();
+    assert_eq!(api.delete_message(api_line).await.status(), 200);
+    all_told_deleted(&mut [&mut eve], &[api_line]).await;
+    let (_, history) = joiner_history(base, "zoe").await;
     assert_eq!(texts(&history), ["admin line"]);
 
     // Recorded: the lines with their ids, and each deletion with who made it.
@@ -223,13 +232,16 @@ async fn delete_and_clear_with_their_rank_rules() {
         .filter(|(k, _)| k == "delete")
         .map(|(_, m)| m)
         .collect();
-    assert_eq!(deleted.len(), 4, "{deleted:?}");
+    assert_eq!(deleted.len(), 5, "{deleted:?}");
     assert_eq!(deleted[0]["id"], bad.as_str());
     assert_eq!(
         (&deleted[0]["username"], &deleted[0]["by"]),
         (&json!("bob"), &json!("mo"))
     );
-    assert_eq!(deleted[3]["by"], "Streamer");
+    assert_eq!(
+        (&deleted[3]["by"], &deleted[4]["username"]),
+        (&json!("Streamer"), &json!("Streamer"))
+    );
     let line = events
         .iter()
         .find(|(k, m)| k == "message" && m["id"] == bad.as_str());

@@ -25,4 +25,5 @@ mod state;
 mod state_history;
 mod store;
 mod store_rules;
+mod store_sanctions;
 mod store_sessions;

@@ -76,9 +76,12 @@ async fn history_is_shared_ordered_and_bounded_by_count_bytes_and_age() {
 #[tokio::test]
 async fn a_line_is_removed_once_by_its_id() {
     for (name, (a, b)) in backends().await {
-        let (one, two) = (line(1, "one"), line(2, "two"));
+        // A quiet line (an API post: deletable, never replayed) keeps its flag.
+        let (one, two) = (line(1, "one").quiet(), line(2, "two"));
         a.append_history("d", &one).await.unwrap();
         a.append_history("d", &two).await.unwrap();
+        let read = b.history("d").await.unwrap();
+        assert_eq!((read[0].replay, read[1].replay), (false, true), "{name}");
         assert_eq!(
             b.remove_history("d", &one.id).await.unwrap(),
             Some(one.clone()),

@@ -59,6 +59,9 @@ pub async fn run(config_path: &Path, action: MessageAction) -> anyhow::Result<()
     let text = post.text().to_string();
     match shared {
         Some(shared) => {
+            if let Some(line) = post.history_line(&streamer.username, &stamp) {
+                shared.append_history(&room, &line).await?;
+            }
             shared
                 .announce(&Announcement::Post {
                     room: room.to_string(),

@@ -22,10 +22,15 @@ pub async fn post_line(gw: &Gateway, room: &RoomName, out: &Outgoing) -> bool {
     gw.publish(room, &Route::default(), out).await
 }
 
-/// Sends a joiner the room's history, oldest first (empty when the shared state can't say).
+/// Sends a joiner the room's history, oldest first, without the quiet lines (API and CLI
+/// posts); empty when the shared state can't say.
 pub async fn send(gw: &Gateway, socket: &Socket, room: &RoomName) {
     let messages = match gw.state.history(room).await {
-        Ok(lines) => lines.iter().map(HistoryLine::value).collect(),
+        Ok(lines) => lines
+            .iter()
+            .filter(|l| l.replay)
+            .map(HistoryLine::value)
+            .collect(),
         Err(e) => {
             tracing::warn!("reading the history of {room}: {e}");
             Vec::new()

@@ -68,7 +68,9 @@ async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
             kind,
             message,
             stamp,
-        } => deliver_post(gw, &room, (kind, &message), stamp).await,
+        } => {
+            deliver_post(gw, &room, (kind, &message), stamp).await;
+        }
         Announcement::LineDeleted { room, id } => match RoomName::parse(&room) {
             Ok(room) => gw
                 .rooms
@@ -139,23 +141,27 @@ async fn password_changed(gw: &Gateway, room: &RoomName, active: bool) {
 
 /// A line from the API or the CLI, shown to this instance's chatters of the room as the
 /// streamer: under their chat name and color when they are logged in, else their username.
-/// (It was recorded by whoever posted it, and is not kept in history: SPEC §5 has such a line
-/// reach whoever is in the chat at that moment, never a later joiner.)
+/// (It was recorded, and kept quietly in history, by whoever posted it: SPEC §5 has such a line
+/// reach whoever is in the chat at that moment, never a later joiner.) The frame delivered.
 pub async fn deliver_post(
     gw: &Gateway,
     room: &str,
     (kind, message): (PostKind, &str),
     stamp: LineStamp,
-) {
+) -> Option<Outgoing> {
     let Ok(room) = RoomName::parse(room) else {
-        return tracing::warn!("a post for a room that cannot exist");
+        tracing::warn!("a post for a room that cannot exist");
+        return None;
     };
     let emotes = gw.caches.emotes();
     let post = match Post::new(kind, message, |a| {
         emotes.contains_key(&a.to_ascii_lowercase())
     }) {
         Ok(post) => post,
-        Err(e) => return tracing::warn!("a post for {room} refused: {e}"),
+        Err(e) => {
+            tracing::warn!("a post for {room} refused: {e}");
+            return None;
+        }
     };
     let admin = match kind {
         PostKind::Server => None,
@@ -179,8 +185,9 @@ pub async fn deliver_post(
             )
         }
     };
-    gw.rooms
-        .deliver(&room, &frame(&post.frame(&username, &color, stamp)), None);
+    let shown = post.frame(&username, &color, stamp);
+    gw.rooms.deliver(&room, &frame(&shown), None);
+    Some(shown)
 }
 
 /// After a lost link: take newer copies of our chatters' entries, and put back those a

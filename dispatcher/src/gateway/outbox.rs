@@ -7,7 +7,7 @@ use super::inbound::deliver_post;
 use super::room_rules;
 use super::sanctions;
 use super::Gateway;
-use rsstreaming_shared::chat::LineStamp;
+use rsstreaming_shared::chat::{HistoryLine, LineStamp, Outgoing};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::store::{OUTBOX_SANCTIONS, RULES_CHANGED};
 use std::sync::Arc;
@@ -43,7 +43,8 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
                                 id: format!("{:x}-{:016x}", row.created_at, row.id),
                                 timestamp: row.created_at,
                             };
-                            deliver_post(&gw, &row.room, (kind, &row.message), stamp).await
+                            let shown = deliver_post(&gw, &row.room, (kind, &row.message), stamp);
+                            keep_quietly(&gw, &row.room, shown.await).await;
                         }
                         Err(e) => tracing::warn!("outbox row {}: {e}", row.id),
                     }
@@ -55,5 +56,16 @@ pub async fn poll(gw: Arc<Gateway>, mut last: i64) {
             pruned = Instant::now();
             let _ = gw.ctx.store.prune_outbox(OUTBOX_KEEP_MS).await;
         }
+    }
+}
+
+/// Keeps a delivered outbox line quietly in this instance's history, so it can be deleted
+/// (without Redis, the CLI had no shared history to put it in).
+async fn keep_quietly(gw: &Gateway, room: &str, shown: Option<Outgoing>) {
+    let Some(line) = shown.as_ref().and_then(HistoryLine::of) else {
+        return;
+    };
+    if let Err(e) = gw.state.append_history(room, &line.quiet()).await {
+        tracing::warn!("keeping an outbox line of {room}: {e}");
     }
 }

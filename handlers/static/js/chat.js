@@ -1,6 +1,7 @@
 // The chat pane: wires the socket's events to its parts — joining (login.js), the roster kept
 // current from deltas (roster.js), the message list (messages.js) with its moderators' line
 // menu (linemenu.js) and writing (composer.js) —
+// and being sent out (sanctions.js) —
 // and handles what is left: connection status, themes, the viewer password, emotes, collapsing.
 import { Composer } from './composer.js';
 import { LineMenu } from './linemenu.js';
@@ -9,6 +10,7 @@ import { MessageList, nameNode } from './messages.js';
 import { RoomRules } from './pin.js';
 import { safeColor } from './render.js';
 import { Roster } from './roster.js';
+import { Sanctions } from './sanctions.js';
 import { applyTheme } from './theme.js';
 
 const STATUS_TEXT = { connecting: 'Connecting…', online: 'Connected', reconnecting: 'Reconnecting…' };
@@ -53,6 +55,12 @@ export class Chat {
       this.composer.focus();
     });
     this.rules = new RoomRules(root, socket, this.emotes);
+    this.sanctions = new Sanctions(root, {
+      leave: () => this.leave(),
+      setPhase: (p) => this.setPhase(p),
+      notice,
+      focusLogin: () => this.loginFlow.nameInput.focus(),
+    });
     this.initCollapse();
     this.bindSocket();
   }
@@ -95,6 +103,8 @@ export class Chat {
     s.on('password deactivated', (d) => m.addNotice('server', d.msg || `${d.username} removed the stream password.`));
     s.on('add emote', (d) => this.onAddEmote(d));
     s.on('remove emote', (d) => this.emotes.delete(emoteAlias(d.key)));
+    s.on('kicked', (d) => this.sanctions.onKicked(d));
+    s.on('banned', (d) => this.sanctions.onBanned(d));
     this.showStatus(s.status);
   }
 
@@ -116,6 +126,15 @@ export class Chat {
     this.loginFlow.loginForm.hidden = phase !== 'login';
     this.loginFlow.keyForm.hidden = phase !== 'key';
     this.composer.hidden = phase !== 'chat';
+    this.sanctions?.show(phase === 'banned');
+  }
+
+  /** Out of the room (kicked, banned): no longer anyone, and not to re-join after a drop. */
+  leave() {
+    this.me = null;
+    this.loginFlow.forget();
+    this.updateMe();
+    this.showStaff();
   }
 
   onLoginSuccess({ username, type, color, users }) {
@@ -135,6 +154,8 @@ export class Chat {
   }
 
   onError({ msg }) {
+    // A banned page's refused login: the ban notice already says it.
+    if (this.root.dataset.phase === 'banned') return;
     const text = typeof msg === 'string' && msg ? msg : 'Something went wrong.';
     if (!this.loginFlow.onError(text)) this.messages.addNotice('error', text);
   }

@@ -187,6 +187,13 @@ export class LoginFlow {
     return true;
   }
 
+  /** Out of the chat (kicked, banned): nothing to re-join, and no login waits for an answer. */
+  forget() {
+    this.session = null;
+    this.pending = null;
+    this.setBusy(false);
+  }
+
   /** The chatter's name or color changed: a re-join uses the new ones. */
   remember(changes) {
     if (this.session) Object.assign(this.session, changes);

@@ -45,6 +45,9 @@ pub struct HistoryLine {
     pub id: String,
     pub timestamp: i64,
     pub item: String,
+    /// Whether joiners get it. A line posted through the API or the CLI is kept only so it can
+    /// be deleted: SPEC §5 has it reach whoever is in the chat then, never a later joiner.
+    pub replay: bool,
 }
 
 /// Who wrote a history line, read back from its item.
@@ -71,7 +74,16 @@ impl HistoryLine {
             id: stamp.id,
             timestamp: stamp.timestamp,
             item: serde_json::Value::Object(item).to_string(),
+            replay: true,
         })
+    }
+
+    /// This line kept for deletion only, never sent to joiners.
+    pub fn quiet(self) -> Self {
+        Self {
+            replay: false,
+            ..self
+        }
     }
 
     /// Who wrote it (`None` for an item that does not say).

@@ -82,6 +82,7 @@ mod tests {
             id: format!("id{n}"),
             timestamp: 1_000,
             item: "x".repeat(len),
+            replay: true,
         }
     }
 

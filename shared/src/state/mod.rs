@@ -130,7 +130,8 @@ pub trait SharedState: Send + Sync + 'static {
     /// [`HISTORY_TTL`](crate::chat::line::HISTORY_TTL). One round trip: it is on the line's path.
     async fn append_history(&self, room: &str, line: &HistoryLine) -> StateResult<()>;
 
-    /// The room's history, oldest first, lines older than the TTL left out.
+    /// The room's history, oldest first, lines older than the TTL left out (quiet lines
+    /// included: the gateway leaves them out of what joiners get).
     async fn history(&self, room: &str) -> StateResult<Vec<HistoryLine>>;
 
     /// Removes the line `id` from the room's history; the removed line, or `None` when it is

@@ -101,6 +101,13 @@ pub async fn bans_are_set_listed_and_lifted_through_the_api(backend: Backend) {
     assert_eq!(api.delete("/api/bans").await.status(), 400);
     same_address.log_in("bob", "eve").await;
 
+    // A token needs the `moderate` scope for it.
+    for (scope, status) in [("read,chat,settings", 403), ("moderate", 200)] {
+        let token = crate::http_tokens::add_token(&site, scope);
+        let asked = site.http.get(site.url("/api/bans")).bearer_auth(token);
+        assert_eq!(asked.send().await.unwrap().status(), status, "{scope}");
+    }
+
     let events = site.events("bob").await;
     let kinds: Vec<&str> = events.iter().map(|(k, _)| k.as_str()).collect();
     assert!(

@@ -1,16 +1,20 @@
 //! The streamer's dashboard (SPEC §8, issue 13 point 2): sign-in with the stream key, budgeted
 //! as the API's Basic auth; a session cookie kept in the store; CSRF tokens and the same-origin
 //! check on every form; the pages; settings that reach the public side; API tokens made, shown
-//! once, listed and revoked. The key never shows in any answer.
+//! once, listed and revoked; a session and the guess budgets hold across instances. The key
+//! never shows in any answer.
 
 use crate::site;
-use rsstreaming_testkit::{cookie_pair, Backend, Chat, Site};
+use rsstreaming_testkit::config::{redis_reachable, redis_url, redis_yaml};
+use rsstreaming_testkit::{cookie_pair, Backend, Chat, Site, TestDb};
 
 const KEY: &str = "dash-K3y-0123456789";
 
 /// A browser's view of one site: the session cookie it holds, the origin its pages post from.
 struct Browser<'s> {
     site: &'s Site,
+    /// The instance it talks to (the site's, or another instance of it).
+    base: String,
     cookie: String,
     origin: String,
     /// The forwarded address it calls from (through the trusted proxy), if any.
@@ -19,16 +23,24 @@ struct Browser<'s> {
 
 impl<'s> Browser<'s> {
     fn new(site: &'s Site) -> Self {
+        Self::at(site, site.base())
+    }
+
+    /// A browser of `site` talking to the instance at `base`.
+    fn at(site: &'s Site, base: &str) -> Self {
+        let base = base.trim_end_matches('/').to_string();
         Browser {
             site,
+            origin: base.clone(),
+            base,
             cookie: String::new(),
-            origin: site.base().trim_end_matches('/').to_string(),
             from: None,
         }
     }
 
     fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-        let mut req = self.site.http.request(method, self.site.url(path));
+        let url = format!("{}{path}", self.base);
+        let mut req = self.site.http.request(method, url);
         if !self.cookie.is_empty() {
             req = req.header("cookie", &self.cookie);
         }
@@ -333,4 +345,47 @@ pub async fn dashboard_sign_in_is_budgeted_like_the_api(backend: Backend) {
         .ends_with("; Secure"));
     b.cookie = cookie_pair(r.headers());
     assert_eq!(b.get("/bob/dashboard").await.status(), 200);
+}
+
+pub async fn a_session_and_the_budgets_hold_on_every_instance(backend: Backend) {
+    if !redis_reachable().await {
+        return;
+    }
+    let Some(db) = TestDb::mysql().await else {
+        return;
+    };
+    let site = site().db(db).yaml(&redis_yaml(&redis_url())).proxy_hops(1);
+    let site = site.streamer("bob", KEY).start(backend).await;
+    let other = site.another_instance().await;
+    let (mut a, mut b) = (Browser::new(&site), Browser::at(&site, other.base()));
+    a.from = Some("198.51.100.9");
+    b.from = a.from;
+    assert_eq!(a.sign_in(KEY).await.status(), 303);
+    b.cookie = a.cookie.clone();
+    assert_eq!(
+        b.get("/bob/dashboard").await.status(),
+        200,
+        "the other instance"
+    );
+    let csrf = b.csrf("/bob/dashboard/settings").await;
+    assert_eq!(csrf, a.csrf("/bob/dashboard/settings").await, "one token");
+    assert_eq!(b.set(&csrf, "description", "from b").await, 303);
+    assert_eq!(site.json("/bob/info").await["description"], "from b");
+    assert_eq!(
+        b.post("/bob/dashboard/signout", &[("csrf", &csrf)])
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(
+        a.get("/bob/dashboard").await.status(),
+        303,
+        "signed out everywhere"
+    );
+
+    // Wrong keys on one instance spend the budget the other one checks (Redis).
+    for _ in 0..20 {
+        assert_eq!(a.sign_in("guess").await.status(), 403);
+    }
+    assert_eq!(b.sign_in(KEY).await.status(), 429);
 }

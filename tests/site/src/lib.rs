@@ -71,6 +71,7 @@ macro_rules! site_tests {
             http_dashboard: [
                 dashboard_sessions_forms_and_pages,
                 dashboard_sign_in_is_budgeted_like_the_api,
+                a_session_and_the_budgets_hold_on_every_instance,
             ],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,

@@ -1,4 +1,5 @@
-//! History in Redis: `P:history:{room}` a list of entries `id\ntimestamp\nitem`, newest first,
+//! History in Redis: `P:history:{room}` a list of entries `id\ntimestamp\nreplay\nitem`
+//! (`replay` 1 or 0), newest first,
 //! and `P:history_bytes:{room}` their size; appending and removing are one script each, so the
 //! bounds hold whichever instance writes.
 
@@ -10,18 +11,21 @@ use crate::state::{now_ms, StateResult};
 use fred::interfaces::ListInterface;
 
 fn entry(line: &HistoryLine) -> String {
-    format!("{}\n{}\n{}", line.id, line.timestamp, line.item)
+    let replay = u8::from(line.replay);
+    format!("{}\n{}\n{replay}\n{}", line.id, line.timestamp, line.item)
 }
 
 fn parse_entry(entry: &str) -> Option<HistoryLine> {
-    let mut parts = entry.splitn(3, '\n');
+    let mut parts = entry.splitn(4, '\n');
     let id = parts.next()?.to_string();
     let timestamp = parts.next()?.parse().ok()?;
+    let replay = parts.next()? == "1";
     let item = parts.next()?.to_string();
     Some(HistoryLine {
         id,
         timestamp,
         item,
+        replay,
     })
 }
 

@@ -45,6 +45,12 @@ fn help_shows_only_what_the_rank_may_use() {
             && !has(&moderator, "/mod ")
             && !has(&moderator, "/settings")
     );
+    for cmd in "/timeout,/kick,/ban,/unban,/bans".split(',') {
+        assert!(
+            has(&moderator, cmd) && has(&admin, cmd) && !has(&normal, cmd),
+            "{cmd}"
+        );
+    }
     for cmd in [
         "/mute",
         "/mod ",
