@@ -10,7 +10,7 @@ use crate::respond::{json, json_error, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{Method, Request, StatusCode};
-use rsstreaming_shared::chat::ban_request::{ban_request, checked_name};
+use rsstreaming_shared::chat::ban_request::{ban_request, checked_name, BanRefused};
 use rsstreaming_shared::state::Announcement;
 use rsstreaming_shared::store::Streamer;
 use serde::Deserialize;
@@ -98,6 +98,8 @@ async fn delete_ban(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult 
         .unwrap_or_default();
     let name = match checked_name(&s.username, &asked) {
         Ok(n) => n,
+        // The streamer is never banned: lifting its bans finds none (404 below).
+        Err(BanRefused::Streamer(_)) => asked.trim(),
         Err(refused) => return Ok(bad_request(&refused.to_string())),
     };
     if !ctx.store.unban(&s.room(), name, &s.username).await? {

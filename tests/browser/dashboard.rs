@@ -89,6 +89,39 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
         let saved = "document.querySelector('#setting-description .form-saved')";
         wait_and_shoot(&b, saved, &format!("dashboard-settings-{name}")).await;
         assert_eq!(site.json("/amy/info").await["description"], text.as_str());
+
+        // Past streams: the table links each stream.
+        b.click(".dashboard-nav a[href$='/streams']").await;
+        let table = "document.querySelectorAll('#streams-table tbody tr').length === 1";
+        wait_and_shoot(&b, table, &format!("dashboard-streams-{name}")).await;
+
+        // A token with two scopes, shown once, then revoked from the list.
+        b.click(".dashboard-nav a[href$='/tokens']").await;
+        b.click("input[name=scope][value=chat]").await;
+        b.click("form[action$='/tokens'] button[type=submit]").await;
+        let made = "document.getElementById('new-token')?.textContent.startsWith('rst_')";
+        wait_and_shoot(&b, made, &format!("dashboard-token-{name}")).await;
+        let token = b
+            .eval("document.getElementById('new-token').textContent")
+            .await;
+        let bearer = |t: &str| {
+            site.http
+                .get(site.url("/api/info"))
+                .bearer_auth(t.to_string())
+        };
+        let token = token.as_str().unwrap().to_string();
+        assert_eq!(bearer(&token).send().await.unwrap().status(), 200);
+        b.click("#tokens-table tbody tr:last-child button[type=submit]")
+            .await;
+        let revoked = "document.querySelector('#tokens-table tbody tr:last-child').innerText.includes('revoked')";
+        b.wait_until(revoked, "the token revoked").await;
+        assert_eq!(bearer(&token).send().await.unwrap().status(), 401);
+
+        // Sign out: back at the form, and the overview asks to sign in again.
+        b.click(".dashboard-heading button[type=submit]").await;
+        b.wait_until(signin, "signed out").await;
+        b.goto(&site.url("/amy/dashboard")).await;
+        b.wait_until(signin, "the session is gone").await;
         b.close().await;
     }
     watcher.close().await;
