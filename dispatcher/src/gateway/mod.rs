@@ -210,16 +210,18 @@ impl Gateway {
     }
 
     /// Takes a socket out of its room (closing, kicked, banned): it leaves the roster and the
-    /// room is told.
-    async fn log_out(&self, socket: &Socket) {
-        let Some(login) = socket.login() else { return };
-        socket.set_login(None);
+    /// room is told. False when it was not in a room (or another caller took it out first).
+    async fn log_out(&self, socket: &Socket) -> bool {
+        let Some(login) = socket.take_login() else {
+            return false;
+        };
         self.rooms.leave(&login.room, &socket.id);
         match self.state.release(&login.room, &socket.id).await {
             Ok(Some(m)) => self.announce_leave(&login.room, &m).await,
             Ok(None) => {}
             Err(e) => tracing::warn!("releasing {}: {e} (the sweep will)", socket.id),
         }
+        true
     }
 
     /// Closes a socket that can no longer be kept consistent (e.g. its name was lost).

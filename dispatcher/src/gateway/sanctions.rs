@@ -103,6 +103,11 @@ pub async fn changed(gw: Arc<Gateway>, room: RoomName) {
         if m.kind == ChatterType::Admin {
             continue;
         }
+        if !evict(gw, &socket, &banned(ban)).await {
+            continue; // another run of this sent it away already
+        }
+        let line = Outgoing::server(format!("User '{}' has been banned.", m.username));
+        gw.publish(room, &Route::default(), &line).await;
         // A ban by name (API, CLI) binds the address the chatter is seen at, too.
         if let (None, Some(addr)) = (&ban.addr, &m.addr) {
             match gw.ctx.store.bind_sanction_addr(ban.id, addr).await {
@@ -110,15 +115,15 @@ pub async fn changed(gw: Arc<Gateway>, room: RoomName) {
                 Err(e) => tracing::error!("binding a ban to an address: {e}"),
             }
         }
-        evict(gw, &socket, &banned(ban)).await;
-        let line = Outgoing::server(format!("User '{}' has been banned.", m.username));
-        gw.publish(room, &Route::default(), &line).await;
     }
 }
 
-/// Sends a chatter out of its room: it gets `told`, the room `disconnected`; the socket stays
-/// open and may log in again.
-pub async fn evict(gw: &Gateway, socket: &Socket, told: &Outgoing) {
-    socket.send(told);
-    gw.log_out(socket).await;
+/// Sends a chatter out of its room: the room gets `disconnected`, the socket `told`; it stays
+/// open and may log in again. False when it was no longer in the room.
+pub async fn evict(gw: &Gateway, socket: &Socket, told: &Outgoing) -> bool {
+    let out = gw.log_out(socket).await;
+    if out {
+        socket.send(told);
+    }
+    out
 }

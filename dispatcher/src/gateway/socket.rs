@@ -214,6 +214,11 @@ impl Socket {
         login
     }
 
+    /// Takes what this socket is logged in as, leaving it logged out (only one caller gets it).
+    pub fn take_login(&self) -> Option<Login> {
+        lock(&self.login).take()
+    }
+
     pub fn set_login(&self, login: Option<Login>) {
         *lock(&self.login) = login;
     }
