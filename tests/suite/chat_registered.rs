@@ -6,6 +6,7 @@
 
 use crate::chat::{assert_recorded, KEY};
 use rsstreaming_testkit::chat::login;
+use rsstreaming_testkit::cli::{cli, one_line_failure};
 use rsstreaming_testkit::{png_url, Backend, Chat, Site};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -204,8 +205,21 @@ async fn a_registered_name_keeps_its_moderator_rank_in_the_room() {
     admin.command("/demod mo").await;
     mo.expect_msg("server", "demoted").await;
     mo.close().await;
-    let (_mo, joined) = registered(base, "198.51.100.5", "mo").await;
+    let (mo, joined) = registered(base, "198.51.100.5", "mo").await;
     assert_eq!(joined["type"], "normal");
+    mo.close().await;
+
+    // The operator lists and removes registered names; a removed one needs no password.
+    assert!(site.cli(&["names", "list"]).starts_with("Mo  registered "));
+    let fails = |args: &[&str]| one_line_failure(&cli(&site.config, args));
+    assert!(fails(&["names", "remove", "--name", "nobody"]).contains("no registered name 'nobody'"));
+    let out = site.cli(&["names", "remove", "--name", "MO"]);
+    assert_eq!(out.trim(), "removed registered name Mo");
+    let (_mo, event, joined) = try_login(base, "198.51.100.5", "mo", None).await;
+    assert_eq!(
+        (event.as_str(), &joined["type"]),
+        ("login success", &json!("normal"))
+    );
 }
 
 #[tokio::test]

@@ -24,6 +24,7 @@ mod secrets;
 mod state;
 mod state_history;
 mod store;
+mod store_names;
 mod store_rules;
 mod store_sanctions;
 mod store_sessions;
