@@ -1,5 +1,5 @@
 //! Guess budgets (SPEC §10): the one mechanism behind every secret a client can try — the
-//! stream key (API, on_publish, chat login) and the viewer password.
+//! stream key (API, on_publish, chat login), the viewer password and registered names' passwords.
 //!
 //! An attempt **takes** one unit from each of its budgets *before* the secret is compared; a
 //! budget that is spent refuses the attempt, right guess or not, until its window closes on its
@@ -43,6 +43,10 @@ pub const KEY_PER_STREAMER: Budget = per_minute("key", 100);
 pub const VIEWER_PASSWORD_PER_CALLER: Budget = per_minute("viewer-password", 20);
 /// Viewer-password guesses per stream, from every address together.
 pub const VIEWER_PASSWORD_PER_STREAMER: Budget = per_minute("viewer-password", 100);
+/// Registered-name password guesses (chat login, SPEC §8) per caller address.
+pub const NAME_PASSWORD_PER_CALLER: Budget = per_minute("name-password", 20);
+/// Registered-name password guesses per name, from every address together.
+pub const NAME_PASSWORD_PER_NAME: Budget = per_minute("name-password", 100);
 /// Refused publishes per RTMP client (the `addr` nginx-rtmp reports).
 pub const PUBLISH_PER_CLIENT: Budget = per_minute("publish", 10);
 /// Refused publishes per hook caller (the transport's caller: nginx itself, or whoever
@@ -56,6 +60,8 @@ pub enum Scope<'a> {
     Addr(IpAddr),
     /// A streamer (its room name), whoever guesses.
     Streamer(&'a str),
+    /// A registered chat name (its name key), whoever guesses.
+    Name(&'a str),
 }
 
 impl Scope<'_> {
@@ -67,6 +73,7 @@ impl Scope<'_> {
             }
             Scope::Addr(ip) => format!("addr:{}", ip.to_canonical()),
             Scope::Streamer(room) => format!("streamer:{}", room.to_lowercase()),
+            Scope::Name(key) => format!("name:{key}"),
         }
     }
 }

@@ -18,6 +18,7 @@ mod moderation;
 mod pin;
 mod proxy;
 mod reconnect;
+mod registered;
 mod sanctions;
 mod settings;
 mod typing;

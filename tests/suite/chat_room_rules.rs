@@ -90,7 +90,7 @@ async fn slow_mode_emote_only_and_links_with_their_ranks() {
     let rules = eve.expect("room rules").await;
     assert_eq!(
         rules,
-        json!({"slow": 3, "emote_only": false, "links": "on"})
+        json!({"slow": 3, "emote_only": false, "links": "on", "chatmode": "all"})
     );
     reaches(&mut bob, &mut eve, "message received", "first").await;
     let posted = Instant::now();

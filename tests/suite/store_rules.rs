@@ -20,6 +20,7 @@ async fn rules_round_trip_and_changes_are_checked_and_audited() {
             RuleChange::Pin(Some("Be kind 😄".into())),
             RuleChange::AddFilter(f("darn")),
             RuleChange::AddFilter(f("/fo+/")),
+            RuleChange::RegisteredOnly(true),
         ];
         let done =
             futures_util::future::join_all(changes.iter().map(|c| s.change_rules("Bob", c, "Mo")))
@@ -31,6 +32,7 @@ async fn rules_round_trip_and_changes_are_checked_and_audited() {
             (30, true, LinkRule::Mods)
         );
         assert_eq!(rules.pin.as_deref(), Some("Be kind 😄"));
+        assert!(rules.registered_only);
         let mut filters = rules.filters.clone();
         filters.sort_by_key(Filter::display);
         assert_eq!(filters, [f("/fo+/"), f("darn")]);

@@ -7,6 +7,7 @@ mod emote;
 mod filters;
 mod import;
 mod message;
+mod names;
 mod streamer;
 mod streams;
 mod tokens;
@@ -57,6 +58,11 @@ pub enum Command {
     Serve(crate::serve::ServeArgs),
     /// Remote-control a stream through a server's API.
     Api(api::ApiArgs),
+    /// Manage registered chat names.
+    Names {
+        #[command(subcommand)]
+        action: names::NamesAction,
+    },
     /// Post into a live chat on a streamer's behalf.
     Message {
         #[command(subcommand)]
@@ -89,6 +95,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,
         Command::Message { action } => message::run(&cli.config, action).await,
+        Command::Names { action } => names::run(&open_store(&cli.config).await?, action).await,
         Command::Import { source } => import::run(&open_store(&cli.config).await?, source).await,
         Command::Completions { shell } => {
             let mut out = Vec::new();

@@ -4,6 +4,7 @@
 
 use super::envelope::Route;
 use super::history;
+use super::names;
 use super::room_rules;
 use super::sanction_effects;
 use super::socket::{Login, Socket};
@@ -59,6 +60,9 @@ pub async fn apply(
                 ));
             }
             Effect::Change(change) => {
+                if !names::rename_allowed(gw, socket, &change).await {
+                    continue;
+                }
                 match gw.state.replace(room, &change.before, &change.after).await {
                     Ok(Replace::Done) => changed(gw, socket, room, &me.username, *change).await,
                     Ok(Replace::Stale) => return Applied::Stale,
@@ -81,6 +85,11 @@ pub async fn apply(
             } => sanction_effects::ban(gw, socket, login, &target, until, reason).await,
             Effect::Unban(name) => sanction_effects::unban(gw, socket, login, &name).await,
             Effect::ListSanctions => sanction_effects::list(gw, socket, room).await,
+            Effect::Register(password) => names::register(gw, socket, login, password).await,
+            Effect::Unregister => names::unregister(gw, socket, login).await,
+            Effect::NameRank { key, moderator } => {
+                names::rank(gw, socket, login, &key, moderator).await
+            }
         }
     }
     Applied::Done

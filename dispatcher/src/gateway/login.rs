@@ -1,10 +1,13 @@
 //! A page saying which stream it watches (`presence`) and a chatter logging in: name checks,
-//! the viewer pass of a protected stream, the stream key (under a budget) for the streamer,
+//! the viewer pass of a protected stream, the stream key (under a budget) for the streamer, a
+//! registered name's password ([`super::names`]),
 //! claiming the name in the shared state, and `login success` (then `history`) before any
 //! room frame.
 
 use super::envelope::Route;
+use super::guess::guess;
 use super::history;
+use super::names;
 use super::peer::Peer;
 use super::room_rules;
 use super::sanctions;
@@ -15,7 +18,6 @@ use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::{RoomName, Username};
-use rsstreaming_shared::state::SharedState;
 use rsstreaming_shared::store::{event_kind, NewEvent, SanctionKind, Streamer};
 use rsstreaming_shared::text::{self, NameProblem};
 use std::sync::Arc;
@@ -26,6 +28,7 @@ pub struct Asked<'a> {
     pub username: &'a str,
     pub color: &'a str,
     pub key: Option<&'a str>,
+    pub password: Option<&'a str>,
 }
 
 /// The streamer a frame names; when there is none (or the store is down), the socket is told.
@@ -98,31 +101,23 @@ async fn check_key(
         (budget::KEY_PER_CALLER, Scope::Addr(addr)),
         (budget::KEY_PER_STREAMER, Scope::Streamer(&room)),
     ];
-    let state: &dyn SharedState = gw.ctx.state.as_ref();
-    let refusal = match budget::attempt(state, &limits).await {
-        // Fresh from the store (and re-hashed there if the row is in the old form).
-        Ok(Ok(attempt)) => match gw.ctx.store.authenticate(&room, key).await {
-            Ok(Some(fresh)) => {
-                let _ = attempt.succeeded(state).await;
-                return Some(fresh.username);
-            }
-            Ok(None) => {
-                attempt.failed();
-                Outgoing::error("Invalid password!")
-            }
+    // Fresh from the store (and re-hashed there if the row is in the old form).
+    let check = async {
+        match gw.ctx.store.authenticate(&room, key).await {
+            Ok(fresh) => Ok(fresh.map(|s| s.username)),
             Err(e) => {
                 tracing::error!("store: {e}");
-                unavailable()
+                Err(unavailable())
             }
-        },
-        Ok(Err(spent)) => Outgoing::error(format!(
-            "Too many attempts, try again in {} s.",
-            spent.retry_after_secs()
-        )),
-        Err(_) => unavailable(),
+        }
     };
-    socket.send(&refusal);
-    None
+    match guess(gw.ctx.state.as_ref(), &limits, check).await {
+        Ok(name) => Some(name),
+        Err(refusal) => {
+            socket.send(&refusal);
+            None
+        }
+    }
 }
 
 /// Refuses a banned chatter (`banned`, then an `error`) and marks a muted one; false when the
@@ -188,18 +183,23 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
             "This stream is password-protected: enter the password first.",
         ));
     }
-    let (name, kind) = if wants_admin {
+    let (name, kind, registered) = if wants_admin {
         match check_key(gw, socket, peer, &record, asked.key).await {
-            Some(name) => (name.to_string(), ChatterType::Admin),
+            Some(name) => (name.to_string(), ChatterType::Admin, false),
             None => return,
         }
     } else {
-        (username.to_string(), ChatterType::Normal)
+        // A registered name needs its password, and may bring its lasting rank (SPEC §8).
+        match names::login(gw, socket, peer, &room, username, asked.password).await {
+            Some(found) => (username.to_string(), found.kind, found.registered),
+            None => return,
+        }
     };
     let color = text::parse_color(asked.color).unwrap_or_else(text::random_color);
     // Unknown callers share one address: a mute never binds to it.
     let addr = peer.addr.filter(|a| *a != rsstreaming_shared::net::UNKNOWN);
     let mut member = Member::new(&socket.id, &name, kind, &color).from_addr(addr);
+    member.registered = registered;
     // Bans and mutes outlive the socket: the same name (or look-alike) or address comes back
     // banned or muted. Nobody sanctions the streamer.
     if kind != ChatterType::Admin && !sanctioned(gw, socket, &room, &mut member).await {

@@ -118,6 +118,11 @@ fn modes(r: &RoomRules) -> Outgoing {
         slow: r.slow_secs,
         emote_only: r.emote_only,
         links: r.links.as_str(),
+        chatmode: if r.registered_only {
+            "registered"
+        } else {
+            "all"
+        },
     }
 }
 
@@ -244,7 +249,10 @@ pub fn allows(gw: &Gateway, socket: &Socket, login: &Login, text: Option<&str>) 
     let emotes = gw.caches.emotes();
     let is_custom = |a: &str| emotes.contains_key(&a.to_ascii_lowercase());
     let site = gw.rules.site();
-    match rules.check(&site.set, me.kind, text, since, &is_custom) {
+    let verdict = rules
+        .poster(me.kind, me.registered)
+        .and_then(|()| rules.check(&site.set, me.kind, text, since, &is_custom));
+    match verdict {
         Ok(()) => true,
         Err(refusal) => {
             if refusal == rsstreaming_shared::chat::room_rules::Refusal::Blocked {

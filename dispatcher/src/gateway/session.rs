@@ -68,12 +68,14 @@ impl Session {
                 username,
                 color,
                 key,
+                password,
             } => {
                 let asked = login::Asked {
                     streamer: &streamer,
                     username: &username,
                     color: &color,
                     key: key.as_deref(),
+                    password: password.as_deref(),
                 };
                 login::login(gw, socket, &self.peer, asked).await
             }

@@ -73,6 +73,7 @@ export class Chat {
     s.on('close', () => this.onClose());
     s.on('login success', (d) => this.onLoginSuccess(d));
     s.on('login key required', (d) => this.loginFlow.onKeyRequired(d));
+    s.on('login password required', (d) => this.loginFlow.onPasswordRequired(d));
     s.on('error', (d) => this.onError(d));
     s.on('warning', (d) => m.addNotice('warning', d.msg));
     s.on('server', (d) => m.addNotice('server', d.msg));

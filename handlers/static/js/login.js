@@ -1,5 +1,6 @@
-// Joining the chat: the nickname + color form, the stream-key prompt for the streamer's own name,
-// and joining again under the same name (and key) after the connection drops.
+// Joining the chat: the nickname + color form, the secret prompt (the stream key for the
+// streamer's own name, the password of a registered name), and joining again under the same
+// name (and secret, kept in memory only) after the connection drops.
 import { safeColor } from './render.js';
 import { load, save } from './storage.js';
 
@@ -18,7 +19,8 @@ export class LoginFlow {
     this.keyForm = $(root, '#key-form');
     this.nameInput = $(this.loginForm, '#login-name');
     this.keyInput = $(this.keyForm, '#key-input');
-    this.session = null; // { username, color, key? } to re-join after a drop
+    this.secret = 'key'; // what the prompt asks for: 'key' or 'password'
+    this.session = null; // { username, color, key?, password? } to re-join after a drop
     this.pending = null; // the login request in flight
     this.rejoinAttempts = 0;
     this.initForms();
@@ -49,9 +51,9 @@ export class LoginFlow {
 
     this.keyForm.addEventListener('submit', (e) => {
       e.preventDefault();
-      const key = this.keyInput.value;
-      if (!key || !this.pending) return;
-      this.login({ ...this.pending, key });
+      const value = this.keyInput.value;
+      if (!value || !this.pending) return;
+      this.login({ ...this.pending, [this.secret]: value });
     });
     $(this.keyForm, '#key-cancel').addEventListener('click', () => {
       this.pending = null;
@@ -72,9 +74,10 @@ export class LoginFlow {
     }
   }
 
-  send({ username, color, key }) {
+  send({ username, color, key, password }) {
     const data = { streamer: this.config.username, username, color };
     if (key !== undefined) data.key = key;
+    if (password !== undefined) data.password = password;
     return this.socket.send('login', data);
   }
 
@@ -101,30 +104,48 @@ export class LoginFlow {
   }
 
   onKeyRequired({ username }) {
+    this.askSecret('key', username);
+  }
+
+  onPasswordRequired({ username }) {
+    this.askSecret('password', username);
+  }
+
+  /** The name needs a secret (`kind`: 'key' or 'password'): the prompt asks for it. */
+  askSecret(kind, username) {
     this.setBusy(false);
     if (!this.pending) return;
     if (this.pending.rejoin) {
-      // The streamer's key is kept in memory only; without it, ask again.
+      // Secrets are kept in memory only; without one, ask again.
       this.session = null;
     }
-    const hadKey = this.pending.key !== undefined;
+    const had = this.pending[kind] !== undefined;
     delete this.pending.key;
+    delete this.pending.password;
+    this.secret = kind;
+    const name = username || this.pending.username;
+    const streamer = kind === 'key';
     this.hooks.setPhase('key');
-    $(this.keyForm, '#key-prompt').textContent =
-      `“${username || this.pending.username}” is the streamer’s name. Enter the stream key to log in as the streamer.`;
+    $(this.keyForm, '#key-title').textContent = streamer ? 'Streamer login' : 'Registered name';
+    $(this.keyForm, '#key-label').textContent = streamer ? 'Stream key' : 'Password';
+    $(this.keyForm, '#key-prompt').textContent = streamer
+      ? `“${name}” is the streamer’s name. Enter the stream key to log in as the streamer.`
+      : `“${name}” is a registered name. Enter its password to log in.`;
     this.keyInput.value = '';
-    if (hadKey) this.showError(this.keyForm, '#key-error', 'Invalid key, try again.');
+    if (had) this.showError(this.keyForm, '#key-error', `Invalid ${streamer ? 'key' : 'password'}, try again.`);
     this.keyInput.focus();
   }
 
   /** Logged in as `username` in `color`; whether it was a re-join after a drop. */
   succeeded(username, color) {
     const rejoin = this.pending?.rejoin === true;
-    const key = this.pending?.key;
+    const { key, password } = this.pending || {};
     this.pending = null;
     this.rejoinAttempts = 0;
     this.setBusy(false);
-    this.session = { username, color, ...(key !== undefined ? { key } : {}) };
+    this.session = { username, color };
+    if (key !== undefined) this.session.key = key;
+    if (password !== undefined) this.session.password = password;
     save('chat.name', username);
     save('chat.color', color);
     this.keyInput.value = '';
@@ -152,8 +173,8 @@ export class LoginFlow {
       this.hooks.notice('error', `Could not rejoin: ${text}`);
       this.hooks.setPhase('login');
       this.showError(this.loginForm, '#login-error', text);
-    } else if (request.key !== undefined) {
-      const { key: _wrong, ...rest } = request;
+    } else if (request.key !== undefined || request.password !== undefined) {
+      const { key: _key, password: _password, ...rest } = request;
       this.pending = rest;
       this.hooks.setPhase('key');
       this.showError(this.keyForm, '#key-error', text);

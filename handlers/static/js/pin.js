@@ -1,6 +1,6 @@
 // The room's rules as the page shows them: the pinned message above the chat (`pinned`,
 // rendered as text with safe links and emotes, hidden when there is none) and the modes as a
-// hint over the composer (`room rules`: slow mode, emote-only, links). The server sends both
+// hint over the composer (`room rules`: slow mode, emote-only, links, chat mode). The server sends both
 // after `login success` when they are set, and again on every change.
 import { renderText } from './render.js';
 
@@ -14,12 +14,13 @@ function interval(secs) {
 }
 
 /** The hint's parts for the modes a room has (none: no hint). */
-export function modeHints({ slow = 0, emote_only: emoteOnly = false, links = 'on' } = {}) {
+export function modeHints({ slow = 0, emote_only: emoteOnly = false, links = 'on', chatmode = 'all' } = {}) {
   const parts = [];
   if (Number.isInteger(slow) && slow > 0) parts.push(`Slow mode: one message every ${interval(slow)}`);
   if (emoteOnly === true) parts.push('Emote-only: emoji and emotes only');
   if (links === 'off') parts.push('Links are off');
   if (links === 'mods') parts.push('Only moderators may post links');
+  if (chatmode === 'registered') parts.push('Only registered names may chat');
   return parts;
 }
 

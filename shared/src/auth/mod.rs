@@ -15,12 +15,17 @@
 //! Changing the pepper invalidates every peppered key (re-key with `streamer key`).
 
 mod key;
+mod name_password;
 mod pepper;
 mod session;
 mod token;
 mod viewer_pass;
 
 pub use key::StreamKey;
+pub use name_password::{
+    check_name_password, hash_name_password, verify_name_password, NamePasswordError,
+    MAX_NAME_PASSWORD, MIN_NAME_PASSWORD,
+};
 pub use pepper::set_key_pepper;
 pub use session::{
     csrf_token, generate_session, hash_session, session_cookie, SESSION_COOKIE,

@@ -38,6 +38,32 @@ pub enum Effect {
     Unban(String),
     /// The room's bans and timeouts, one `server` line each.
     ListSanctions,
+    /// `/register`: the sender's name, site-wide, with this password (SPEC §8).
+    Register(NamePassword),
+    /// `/unregister`: the sender's registered name is dropped.
+    Unregister,
+    /// A registered name's lasting moderator rank in the room, given or taken.
+    NameRank { key: String, moderator: bool },
+}
+
+/// A password as typed, on its way to being hashed: never shown by `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct NamePassword(String);
+
+impl NamePassword {
+    pub fn new(password: &str) -> Self {
+        Self(password.to_string())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NamePassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NamePassword(***)")
+    }
 }
 
 /// Lines to delete: `(id, author)` each, and what the sender is told once done.

@@ -48,6 +48,10 @@ pub struct Member {
     /// to besides the name; never sent to pages (they see [`User`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addr: Option<String>,
+    /// Whether this chatter is under its registered name, proven with its password (at login,
+    /// or by registering it just now); a rename drops it (SPEC §8).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub registered: bool,
 }
 
 impl Member {
@@ -63,6 +67,7 @@ impl Member {
             muted_until: None,
             rev: 0,
             addr: None,
+            registered: false,
         }
     }
 
@@ -92,11 +97,14 @@ impl Member {
     }
 
     /// This entry with a new name.
+    /// A registered name stays registered only through a change of case or look-alike form.
     pub fn renamed(&self, username: &str) -> Self {
+        let key = crate::text::name_key(username);
         Self {
             username: username.to_string(),
-            key: crate::text::name_key(username),
+            key: key.clone(),
             rev: self.rev + 1,
+            registered: self.registered && key == self.key,
             ..self.clone()
         }
     }

@@ -89,7 +89,12 @@ pub enum Outgoing {
         slow: u32,
         emote_only: bool,
         links: &'static str,
+        /// `registered` (only registered names may chat) or `all`.
+        chatmode: &'static str,
     },
+    /// The name asked for is registered (SPEC §8): log in again with its `password`.
+    #[serde(rename = "login password required")]
+    LoginPasswordRequired { username: String },
     /// To a chatter sent out of the chat by `by` (it may log in again).
     #[serde(rename = "kicked")]
     Kicked { by: String },
@@ -162,6 +167,8 @@ pub enum Incoming {
         username: String,
         color: String,
         key: Option<String>,
+        /// A registered name's password (SPEC §8).
+        password: Option<String>,
     },
     Message {
         message: String,
@@ -207,6 +214,8 @@ struct LoginData {
     color: Option<String>,
     #[serde(default)]
     key: Option<String>,
+    #[serde(default)]
+    password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -244,6 +253,7 @@ impl Incoming {
                     username: d.username,
                     color: d.color.unwrap_or_default(),
                     key: d.key,
+                    password: d.password,
                 }
             }
             "message" => {
@@ -319,7 +329,8 @@ mod tests {
                 streamer: "s".into(),
                 username: "u".into(),
                 color: "red".into(),
-                key: None
+                key: None,
+                password: None
             })
         );
         assert_eq!(

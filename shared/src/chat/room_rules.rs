@@ -5,7 +5,8 @@
 //! Staff (the streamer and moderators) are exempt from slow mode and emote-only; links follow
 //! [`LinkRule`]; the filters hold for everyone, staff included, as they say what the room does
 //! not want to read. Actions (`/me`) are lines like any other; drawings have no text, so only
-//! slow mode and emote-only apply to them.
+//! slow mode and emote-only apply to them. With `/chatmode registered` (SPEC §8) only
+//! registered names and staff may post lines, actions and drawings ([`ActiveRules::poster`]).
 
 use super::filters::{check_addition, Filter, FilterError, FilterSet};
 use super::member::ChatterType;
@@ -69,12 +70,20 @@ pub struct RoomRules {
     pub pin: Option<String>,
     /// The room's own filters, oldest first (the site's apply besides).
     pub filters: Vec<Filter>,
+    /// Whether only registered names (and staff) may post (`/chatmode registered`).
+    pub registered_only: bool,
 }
 
 impl RoomRules {
-    /// The modes a page shows over the composer: slow seconds, emote-only, links.
-    pub fn modes(&self) -> (u32, bool, LinkRule) {
-        (self.slow_secs, self.emote_only, self.links)
+    /// The modes a page shows over the composer: slow seconds, emote-only, links, and
+    /// whether only registered names may chat.
+    pub fn modes(&self) -> (u32, bool, LinkRule, bool) {
+        (
+            self.slow_secs,
+            self.emote_only,
+            self.links,
+            self.registered_only,
+        )
     }
 }
 
@@ -87,6 +96,8 @@ pub enum RuleChange {
     AddFilter(Filter),
     RemoveFilter(Filter),
     Pin(Option<String>),
+    /// `/chatmode registered` (true) or `all`.
+    RegisteredOnly(bool),
 }
 
 impl RuleChange {
@@ -110,6 +121,7 @@ impl RuleChange {
             RuleChange::AddFilter(f) => rules.filters.push(f.clone()),
             RuleChange::RemoveFilter(f) => rules.filters.retain(|g| g != f),
             RuleChange::Pin(p) => rules.pin = p.clone(),
+            RuleChange::RegisteredOnly(on) => rules.registered_only = *on,
         }
     }
 
@@ -132,6 +144,8 @@ impl RuleChange {
             }
             RuleChange::Pin(Some(_)) => "Message pinned.".into(),
             RuleChange::Pin(None) => "Message unpinned.".into(),
+            RuleChange::RegisteredOnly(true) => "Only registered names may chat now.".into(),
+            RuleChange::RegisteredOnly(false) => "Everyone may chat now.".into(),
         }
     }
 
@@ -147,6 +161,7 @@ impl RuleChange {
                 (event_kind::FILTER_REMOVE, json!({"filter": f.display()}))
             }
             RuleChange::Pin(p) => (event_kind::PIN, json!({"message": p})),
+            RuleChange::RegisteredOnly(on) => (event_kind::CHATMODE, json!({"registered": on})),
         };
         let mut meta = meta;
         meta["by"] = by.into();
@@ -167,6 +182,8 @@ pub enum Refusal {
     LinksModsOnly,
     #[error("Your message was blocked.")]
     Blocked,
+    #[error("Only registered names may chat here: use /register <password> to register yours.")]
+    RegisteredOnly,
 }
 
 /// A room's rules as an instance holds them: compiled for the line path.
@@ -182,6 +199,14 @@ impl ActiveRules {
     pub fn new(rules: RoomRules) -> Result<Self, FilterError> {
         let filters = FilterSet::compile(&rules.filters)?;
         Ok(Self { rules, filters })
+    }
+
+    /// Whether a chatter of rank `kind` (`registered` or not) may post at all.
+    pub fn poster(&self, kind: ChatterType, registered: bool) -> Result<(), Refusal> {
+        match self.rules.registered_only && !registered && kind == ChatterType::Normal {
+            true => Err(Refusal::RegisteredOnly),
+            false => Ok(()),
+        }
     }
 
     /// Whether `kind` may post `text` (emojified) now, `since_last` after its last line;
@@ -382,6 +407,23 @@ mod tests {
         );
         assert_eq!(
             active.check(&site, ChatterType::Normal, None, None, &custom),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn registered_only_spares_registered_names_and_staff() {
+        let mut rules = RoomRules::default();
+        RuleChange::RegisteredOnly(true).apply(&mut rules);
+        let active = ActiveRules::new(rules).unwrap();
+        assert_eq!(
+            active.poster(ChatterType::Normal, false),
+            Err(Refusal::RegisteredOnly)
+        );
+        assert_eq!(active.poster(ChatterType::Normal, true), Ok(()));
+        assert_eq!(active.poster(ChatterType::Moderator, false), Ok(()));
+        assert_eq!(
+            ActiveRules::default().poster(ChatterType::Normal, false),
             Ok(())
         );
     }

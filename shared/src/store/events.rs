@@ -92,6 +92,11 @@ pub mod kind {
     pub const MASTODON: &str = "mastodon";
     /// The streamer signed in to the dashboard; meta `addr`.
     pub const DASHBOARD_SIGNIN: &str = "dashboard_signin";
+    /// A chat name registered or unregistered (SPEC §8); meta `username` (never the password).
+    pub const REGISTER: &str = "register";
+    pub const UNREGISTER: &str = "unregister";
+    /// Who may post (`/chatmode registered|all`); meta `registered`, `by`.
+    pub const CHATMODE: &str = "chatmode";
 }
 
 impl Store {

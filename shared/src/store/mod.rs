@@ -7,6 +7,7 @@
 //! the two engines disagree on.
 
 mod bans;
+mod chat_names;
 mod emotes;
 mod events;
 mod import;
@@ -21,6 +22,7 @@ mod streams;
 mod tokens;
 
 pub use bans::{Sanction, SanctionKind};
+pub use chat_names::RegisteredName;
 pub(crate) use emotes::check_uri as check_emote_uri;
 pub use emotes::Emote;
 pub use events::{kind as event_kind, ChatLine, Event, NewEvent};

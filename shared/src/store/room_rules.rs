@@ -17,7 +17,7 @@ impl Store {
     pub async fn room_rules(&self, room: &str) -> StoreResult<RoomRules> {
         let room = room.to_ascii_lowercase();
         let row =
-            sqlx::query("SELECT slow_secs, emote_only, links, pin FROM room_rules WHERE room = ?")
+            sqlx::query("SELECT slow_secs, emote_only, links, pin, registered_only FROM room_rules WHERE room = ?")
                 .bind(&room)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -29,6 +29,7 @@ impl Store {
             rules.emote_only = emote_only != 0;
             rules.links = LinkRule::parse(&text(&r, "links")?).unwrap_or_default();
             rules.pin = opt_text(&r, "pin")?;
+            rules.registered_only = r.try_get::<i64, _>("registered_only")? != 0;
         }
         rules.filters = self.filters(&room).await?;
         Ok(rules)
@@ -101,6 +102,10 @@ impl Store {
                     .await?
             }
             RuleChange::Pin(p) => self.set_rule(&room, "pin", p.clone()).await?,
+            RuleChange::RegisteredOnly(on) => {
+                self.set_rule(&room, "registered_only", i64::from(*on))
+                    .await?
+            }
         }
         self.record_event(change.audit(&room, by)).await?;
         Ok(Ok(()))

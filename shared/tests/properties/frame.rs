@@ -11,14 +11,22 @@ fn incoming() -> impl Strategy<Value = Incoming> {
     let text = || any::<String>();
     prop_oneof![
         text().prop_map(|streamer| Incoming::Presence { streamer }),
-        (text(), text(), text(), proptest::option::of(text())).prop_map(
-            |(streamer, username, color, key)| Incoming::Login {
-                streamer,
-                username,
-                color,
-                key,
-            }
-        ),
+        (
+            text(),
+            text(),
+            text(),
+            proptest::option::of(text()),
+            proptest::option::of(text())
+        )
+            .prop_map(
+                |(streamer, username, color, key, password)| Incoming::Login {
+                    streamer,
+                    username,
+                    color,
+                    key,
+                    password,
+                }
+            ),
         text().prop_map(|message| Incoming::Message { message }),
         text().prop_map(|src| Incoming::Drawing { src }),
         Just(Incoming::GetColor),

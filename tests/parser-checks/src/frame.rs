@@ -43,8 +43,10 @@ pub fn to_json(frame: &Incoming) -> Value {
             username,
             color,
             key,
+            password,
         } => json!({"event": "login", "data": {
-            "streamer": streamer, "username": username, "color": color, "key": key}}),
+            "streamer": streamer, "username": username, "color": color, "key": key,
+            "password": password}}),
         Incoming::Message { message } => {
             json!({"event": "message", "data": {"message": message}})
         }

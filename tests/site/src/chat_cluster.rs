@@ -286,7 +286,7 @@ pub async fn rules_set_on_one_instance_bind_on_the_other_within_a_second(backend
     let rules = bob.expect("room rules").await;
     assert_eq!(
         rules,
-        json!({"slow": 30, "emote_only": false, "links": "on"})
+        json!({"slow": 30, "emote_only": false, "links": "on", "chatmode": "all"})
     );
     bob.say("first").await;
     carol.expect_line("message received", "first").await;
@@ -299,4 +299,50 @@ pub async fn rules_set_on_one_instance_bind_on_the_other_within_a_second(backend
     assert_eq!(status, 200);
     let pinned = carol.expect("pinned").await;
     assert_eq!(pinned, json!({"message": "from A's API"}));
+}
+
+pub async fn registered_names_hold_on_every_instance(backend: Backend) {
+    let Some((site, b)) = cluster(backend).await else {
+        return;
+    };
+    const PASSWORD: &str = "cluster password";
+    let with = |name: &str, password: Option<&str>| {
+        let mut data = login("streamer", name);
+        if let Some(p) = password {
+            data["password"] = p.into();
+        }
+        data
+    };
+    let (mut reg, _) = Chat::login(site.base(), "streamer", "Reggie").await;
+    let said = reg.command(&format!("/register {PASSWORD}")).await;
+    assert!(said[0].contains("is registered"), "{said:?}");
+    let mut admin = Chat::admin(site.base(), "streamer", KEY).await;
+    admin.command("/mod reggie").await;
+    reg.close().await;
+
+    // Registered on A: B asks for the password, refuses a wrong one, and restores the rank.
+    let mut c = Chat::connect(b.base()).await;
+    c.send("login", with("reggie", None)).await;
+    let asked = c.expect("login password required").await;
+    assert_eq!(asked["username"], "reggie");
+    c.send("login", with("reggie", Some("not the password")))
+        .await;
+    assert_eq!(c.expect_error().await, "Invalid password!");
+    c.send("login", with("reggie", Some(PASSWORD))).await;
+    let joined = c.expect("login success").await;
+    assert_eq!(joined["type"], "moderator", "{joined}");
+
+    // `/chatmode registered` on A binds on B within a second.
+    let (mut eve, _) = Chat::login(b.base(), "streamer", "eve").await;
+    admin.command("/chatmode registered").await;
+    assert_eq!(eve.expect("room rules").await["chatmode"], "registered");
+    let said = eve.command("hello").await;
+    assert!(
+        said[0].starts_with("Only registered names may chat here"),
+        "{said:?}"
+    );
+    c.say("registered line").await;
+    admin
+        .expect_line("message received", "registered line")
+        .await;
 }

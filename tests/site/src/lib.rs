@@ -113,6 +113,7 @@ macro_rules! site_tests {
                 an_unreachable_redis_at_start_is_a_clear_error,
                 the_api_deletes_a_line_on_every_instance,
                 rules_set_on_one_instance_bind_on_the_other_within_a_second,
+                registered_names_hold_on_every_instance,
             ],
         }
     };

@@ -7,6 +7,7 @@
 mod everyone;
 pub mod lines;
 mod moderation;
+mod names;
 mod room_rules;
 mod sanctions;
 mod streamer;
@@ -107,6 +108,8 @@ pub static COMMANDS: &[Command] = &[
     row(&["name", "nick"], "/name <new name>", "change your name to a new one", Rank::Everyone, &[Need::Roster], everyone::name),
     row(&["themes"], "/themes", "list the available themes", Rank::Everyone, &[Need::Themes], everyone::themes),
     row(&["theme"], "/theme <theme>", "switch to another theme", Rank::Everyone, &[Need::Themes], everyone::theme),
+    row(&["register"], "/register <password>", "register your name: logging in under it then needs the password", Rank::Everyone, &[], names::register),
+    row(&["unregister"], "/unregister", "drop the registration of your name", Rank::Everyone, &[], names::unregister),
     row(&["mute", "quiet"], "/mute <user> [<duration>]", "mute user (for 30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, false)),
     row(&["timeout"], "/timeout <user> <duration>", "mute user for a while (30s, 10m, 2h, 7d or seconds)", Rank::Staff, &[Need::Roster], |c| sanctions::mute(c, true)),
     row(&["unmute", "unquiet"], "/unmute <user>", "lift a mute or timeout", Rank::Staff, &[Need::Roster], sanctions::unmute),
@@ -129,6 +132,7 @@ pub static COMMANDS: &[Command] = &[
     row(&["filter"], "/filter add|remove <word>|/<regex>/, /filter list", "block lines with a word or pattern", Rank::Admin, &[], room_rules::filter),
     row(&["pin"], "/pin <message>", "pin a message above the chat", Rank::Staff, &[], room_rules::pin),
     row(&["unpin"], "/unpin", "remove the pinned message", Rank::Staff, &[], room_rules::unpin),
+    row(&["chatmode"], "/chatmode registered|all", "let only registered names, or everyone, chat", Rank::Admin, &[], names::chatmode),
 ];
 
 const fn row(

@@ -40,7 +40,7 @@ pub fn set_moderator(call: Call, promote: bool) -> Effects {
     } else {
         ChatterType::Normal
     };
-    vec![Effect::change(Change {
+    let mut effects = vec![Effect::change(Change {
         before: target.clone(),
         after: Member {
             kind,
@@ -51,7 +51,15 @@ pub fn set_moderator(call: Call, promote: bool) -> Effects {
             "User '{who}' has been {phrase} moderator."
         ))],
         notify: Some(format!("You have been {phrase} moderator.")),
-    })]
+    })];
+    // A registered name keeps its rank in this room across logins (SPEC §8).
+    if target.registered {
+        effects.push(Effect::NameRank {
+            key: target.key.clone(),
+            moderator: promote,
+        });
+    }
+    effects
 }
 
 pub fn description(call: Call) -> Effects {

@@ -1,0 +1,227 @@
+//! Registered chat names on this instance (SPEC §8): the password at login (under its budget,
+//! checked off the executor: argon2id is slow on purpose), the lasting moderator rank, and
+//! carrying out `/register`, `/unregister` and a rank given to a registered name. Everything
+//! is read from the store, which every instance shares, so a name registered on one instance
+//! needs its password on all of them at once, and after a restart.
+
+use super::guess::guess;
+use super::peer::Peer;
+use super::socket::{Login, Socket};
+use super::{unavailable, Gateway};
+use rsstreaming_shared::auth::{hash_name_password, verify_name_password};
+use rsstreaming_shared::budget::{self, Scope};
+use rsstreaming_shared::chat::effect::NamePassword;
+use rsstreaming_shared::chat::{Change, ChatterType, Member, Outgoing};
+use rsstreaming_shared::names::RoomName;
+use rsstreaming_shared::state::Replace;
+use rsstreaming_shared::store::{event_kind, NewEvent, StoreError};
+use rsstreaming_shared::text;
+
+/// What a login under a name found: its rank in the room and whether it is registered.
+pub struct NameLogin {
+    pub kind: ChatterType,
+    pub registered: bool,
+}
+
+fn store_failed(e: StoreError) -> Outgoing {
+    tracing::error!("store: {e}");
+    unavailable()
+}
+
+/// Checks the password of a registered name (`None` when the login stops here: the socket
+/// was told why). An unregistered name passes as a normal chatter.
+pub async fn login(
+    gw: &Gateway,
+    socket: &Socket,
+    peer: &Peer,
+    room: &RoomName,
+    username: &str,
+    password: Option<&str>,
+) -> Option<NameLogin> {
+    let key = text::name_key(username);
+    let normal = NameLogin {
+        kind: ChatterType::Normal,
+        registered: false,
+    };
+    let found = match gw.ctx.store.registered_name(&key).await {
+        Ok(None) => return Some(normal),
+        Ok(Some(found)) => found,
+        Err(e) => {
+            socket.send(&store_failed(e));
+            return None;
+        }
+    };
+    let Some(password) = password else {
+        socket.send(&Outgoing::LoginPasswordRequired {
+            username: username.to_string(),
+        });
+        return None;
+    };
+    let addr = peer.addr.unwrap_or(rsstreaming_shared::net::UNKNOWN);
+    let limits = [
+        (budget::NAME_PASSWORD_PER_CALLER, Scope::Addr(addr)),
+        (budget::NAME_PASSWORD_PER_NAME, Scope::Name(&key)),
+    ];
+    let (hash, typed) = (found.password_hash, password.to_string());
+    let check = async move {
+        match tokio::task::spawn_blocking(move || verify_name_password(&hash, &typed)).await {
+            Ok(right) => Ok(right.then_some(())),
+            Err(_) => Err(unavailable()),
+        }
+    };
+    if let Err(refusal) = guess(gw.ctx.state.as_ref(), &limits, check).await {
+        socket.send(&refusal);
+        return None;
+    }
+    match gw.ctx.store.is_name_moderator(room, &key).await {
+        Ok(moderator) => Some(NameLogin {
+            kind: match moderator {
+                true => ChatterType::Moderator,
+                false => ChatterType::Normal,
+            },
+            registered: true,
+        }),
+        Err(e) => {
+            socket.send(&store_failed(e));
+            None
+        }
+    }
+}
+
+/// Whether a roster change may go ahead: nobody takes on another registered name by a
+/// rename (a change of case or look-alike form of one's own name is no new name).
+pub async fn rename_allowed(gw: &Gateway, socket: &Socket, change: &Change) -> bool {
+    let (before, after) = (&change.before, &change.after);
+    if before.key == after.key {
+        return true;
+    }
+    match gw.ctx.store.registered_name(&after.key).await {
+        Ok(None) => true,
+        Ok(Some(_)) => {
+            socket.send(&Outgoing::server(format!(
+                "The name '{}' is registered: only a login with its password may use it.",
+                after.username
+            )));
+            false
+        }
+        Err(e) => {
+            socket.send(&store_failed(e));
+            false
+        }
+    }
+}
+
+/// Marks the sender's roster entry registered or not; false when it changed meanwhile.
+async fn mark(gw: &Gateway, login: &Login, registered: bool) -> bool {
+    let me = &login.member;
+    let after = Member {
+        registered,
+        ..me.clone()
+    }
+    .bumped();
+    match gw.state.replace(&login.room, me, &after).await {
+        Ok(Replace::Done) => {
+            if let Some(local) = gw.rooms.socket(&me.socket) {
+                local.update_member(&after);
+            }
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            tracing::error!("marking a registered name: {e}");
+            false
+        }
+    }
+}
+
+/// `/register`: refused for a streamer's name, hashed off the executor, stored (the first
+/// registration of a name holds), then the sender is under its registered name.
+pub async fn register(gw: &Gateway, socket: &Socket, login: &Login, password: NamePassword) {
+    let me = &login.member;
+    let streamers = match gw.ctx.store.streamers().await {
+        Ok(s) => s,
+        Err(e) => return socket.send(&store_failed(e)),
+    };
+    if streamers
+        .iter()
+        .any(|s| text::name_key(&s.username) == me.key)
+    {
+        return socket.send(&Outgoing::server(format!(
+            "The name '{}' is a streamer's name and cannot be registered.",
+            me.username
+        )));
+    }
+    let hashed = tokio::task::spawn_blocking(move || hash_name_password(password.expose())).await;
+    let hash = match hashed {
+        Ok(Ok(hash)) => hash,
+        Ok(Err(e)) => return socket.send(&Outgoing::server(e.to_string())),
+        Err(_) => return socket.send(&unavailable()),
+    };
+    match gw.ctx.store.register_name(&me.username, &hash).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return socket.send(&Outgoing::server(format!(
+                "The name '{}' is already registered.",
+                me.username
+            )))
+        }
+        Err(e) => return socket.send(&store_failed(e)),
+    }
+    let msg = match mark(gw, login, true).await {
+        true => format!(
+            "The name '{}' is registered: logging in under it now needs its password.",
+            me.username
+        ),
+        false => format!(
+            "The name '{}' is registered: log in again with its password to use it.",
+            me.username
+        ),
+    };
+    socket.send(&Outgoing::server(msg));
+    audit(gw, login, event_kind::REGISTER);
+}
+
+/// `/unregister`: the name (and the ranks given to it) are dropped.
+pub async fn unregister(gw: &Gateway, socket: &Socket, login: &Login) {
+    let me = &login.member;
+    match gw.ctx.store.unregister_name(&me.key).await {
+        Ok(true) => {}
+        Ok(false) => {
+            return socket.send(&Outgoing::server(format!(
+                "The name '{}' is not registered.",
+                me.username
+            )))
+        }
+        Err(e) => return socket.send(&store_failed(e)),
+    }
+    mark(gw, login, false).await;
+    socket.send(&Outgoing::server(format!(
+        "The name '{}' is no longer registered.",
+        me.username
+    )));
+    audit(gw, login, event_kind::UNREGISTER);
+}
+
+/// A registered name's rank in the room, kept for its next logins.
+pub async fn rank(gw: &Gateway, socket: &Socket, login: &Login, key: &str, moderator: bool) {
+    let by = &login.member.username;
+    if let Err(e) = gw
+        .ctx
+        .store
+        .set_name_moderator(&login.room, key, moderator, by)
+        .await
+    {
+        tracing::error!("storing a registered name's rank: {e}");
+        socket.send(&Outgoing::error(
+            "Could not save the rank for the name's next logins, try again.",
+        ));
+    }
+}
+
+fn audit(gw: &Gateway, login: &Login, kind: &'static str) {
+    gw.audit.record(NewEvent::now(
+        &login.room,
+        kind,
+        serde_json::json!({"username": login.member.username}),
+    ));
+}
