@@ -51,6 +51,20 @@ async fn attempt(c: &mut Chat, name: &str, password: Option<&str>) -> (String, V
     }
 }
 
+/// The registered `name` logs in (and out) again with the rank `kind`.
+async fn rejoins_as(base: &str, name: &str, kind: &str) {
+    let (c, joined) = registered(base, "198.51.100.5", name).await;
+    assert_eq!(joined["type"], kind, "{joined}");
+    c.close().await;
+}
+
+/// Each line `c` says gets its one answer.
+async fn answers(c: &mut Chat, table: &[(&str, &str)]) {
+    for (line, answer) in table {
+        assert_eq!(c.command(line).await, [*answer], "{line}");
+    }
+}
+
 /// Logs `name` in with its password from `addr`.
 async fn registered(base: &str, addr: &str, name: &str) -> (Chat, Value) {
     let (c, event, got) = try_login(base, addr, name, Some(PASSWORD)).await;
@@ -205,9 +219,27 @@ async fn a_registered_name_keeps_its_moderator_rank_in_the_room() {
     admin.command("/demod mo").await;
     mo.expect_msg("server", "demoted").await;
     mo.close().await;
-    let (mo, joined) = registered(base, "198.51.100.5", "mo").await;
-    assert_eq!(joined["type"], "normal");
-    mo.close().await;
+    rejoins_as(base, "mo", "normal").await;
+
+    // Away, a registered name's rank is given and taken all the same; anyone else is unknown.
+    let granted = [
+        ("/mod nobody", "Unrecognized user 'nobody'"),
+        ("/mod MO", "User 'Mo' has been promoted to moderator."),
+        ("/mod mo", "User 'Mo' is already a moderator."),
+    ];
+    answers(&mut admin, &granted).await;
+    rejoins_as(base, "mo", "moderator").await;
+    admin
+        .expect_where("Mo leaving", |e, d| {
+            e == "disconnected" && d["username"] == "mo"
+        })
+        .await;
+    let taken = [
+        ("/demod mo", "User 'Mo' has been demoted from moderator."),
+        ("/demod mo", "User 'Mo' is not a moderator."),
+    ];
+    answers(&mut admin, &taken).await;
+    rejoins_as(base, "mo", "normal").await;
 
     // The operator lists and removes registered names; a removed one needs no password.
     assert!(site.cli(&["names", "list"]).starts_with("Mo  registered "));
@@ -234,14 +266,14 @@ async fn chatmode_registered_lets_only_registered_names_and_staff_post() {
         eve.command("/chatmode registered").await,
         ["Unrecognized command '/chatmode', use '/help' for info."]
     );
-    assert_eq!(
-        admin.command("/chatmode some").await,
-        ["Usage: /chatmode registered|all"]
-    );
-    assert_eq!(
-        admin.command("/chatmode registered").await,
-        ["Only registered names may chat now."]
-    );
+    let set = [
+        ("/chatmode some", "Usage: /chatmode registered|all"),
+        (
+            "/chatmode registered",
+            "Only registered names may chat now.",
+        ),
+    ];
+    answers(&mut admin, &set).await;
     let rules = eve.expect("room rules").await;
     assert_eq!(rules["chatmode"], "registered", "{rules}");
 

@@ -31,12 +31,14 @@ async fn names_register_once_per_identity_and_take_their_ranks_along() {
             .unwrap()
             .is_none());
 
-        s.set_name_moderator("Streamer", &found.key, true, "streamer")
+        assert!(s
+            .set_name_moderator("Streamer", &found.key, true, "streamer")
             .await
-            .unwrap();
-        s.set_name_moderator("streamer", &found.key, true, "streamer")
+            .unwrap());
+        assert!(!s
+            .set_name_moderator("streamer", &found.key, true, "streamer")
             .await
-            .unwrap();
+            .unwrap());
         assert!(s.is_name_moderator("STREAMER", &found.key).await.unwrap());
         assert!(!s.is_name_moderator("other", &found.key).await.unwrap());
         s.set_name_moderator("streamer", &found.key, false, "streamer")

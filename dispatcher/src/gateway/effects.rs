@@ -90,6 +90,9 @@ pub async fn apply(
             Effect::NameRank { key, moderator } => {
                 names::rank(gw, socket, login, &key, moderator).await
             }
+            Effect::OfflineRank { name, moderator } => {
+                names::offline_rank(gw, socket, login, &name, moderator).await
+            }
         }
     }
     Applied::Done

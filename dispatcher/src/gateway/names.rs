@@ -218,10 +218,48 @@ pub async fn rank(gw: &Gateway, socket: &Socket, login: &Login, key: &str, moder
     }
 }
 
+/// `/mod` or `/demod` of a registered name that is not in the room: its lasting rank.
+pub async fn offline_rank(
+    gw: &Gateway,
+    socket: &Socket,
+    login: &Login,
+    name: &str,
+    moderator: bool,
+) {
+    let store = &gw.ctx.store;
+    let found = match store.registered_name(&text::name_key(name)).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return socket.send(&Outgoing::server(format!("Unrecognized user '{name}'"))),
+        Err(e) => return socket.send(&store_failed(e)),
+    };
+    let by = &login.member.username;
+    let who = &found.username;
+    let msg = match store
+        .set_name_moderator(&login.room, &found.key, moderator, by)
+        .await
+    {
+        Ok(true) if moderator => format!("User '{who}' has been promoted to moderator."),
+        Ok(true) => format!("User '{who}' has been demoted from moderator."),
+        Ok(false) if moderator => format!("User '{who}' is already a moderator."),
+        Ok(false) => format!("User '{who}' is not a moderator."),
+        Err(e) => return socket.send(&store_failed(e)),
+    };
+    socket.send(&Outgoing::server(msg));
+    let kind = match moderator {
+        true => event_kind::MOD,
+        false => event_kind::DEMOD,
+    };
+    record(gw, login, kind, who);
+}
+
 fn audit(gw: &Gateway, login: &Login, kind: &'static str) {
+    record(gw, login, kind, &login.member.username);
+}
+
+fn record(gw: &Gateway, login: &Login, kind: &'static str, username: &str) {
     gw.audit.record(NewEvent::now(
         &login.room,
         kind,
-        serde_json::json!({"username": login.member.username}),
+        serde_json::json!({"username": username, "by": login.member.username}),
     ));
 }

@@ -44,6 +44,9 @@ pub enum Effect {
     Unregister,
     /// A registered name's lasting moderator rank in the room, given or taken.
     NameRank { key: String, moderator: bool },
+    /// `/mod` or `/demod` of a name not in the room: the lasting rank of a registered name
+    /// (else the user is unknown).
+    OfflineRank { name: String, moderator: bool },
 }
 
 /// A password as typed, on its way to being hashed: never shown by `Debug`.

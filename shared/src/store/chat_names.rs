@@ -104,17 +104,17 @@ impl Store {
     }
 
     /// Gives (or takes) the moderator rank of the registered name `key` in `room`, lasting
-    /// across logins; giving it twice keeps the first grant.
+    /// across logins; giving it twice keeps the first grant. Whether anything changed.
     pub async fn set_name_moderator(
         &self,
         room: &str,
         key: &str,
         moderator: bool,
         by: &str,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let room = room.to_ascii_lowercase();
         if moderator {
-            inserted(
+            return inserted(
                 sqlx::query(
                     "INSERT INTO chat_name_ranks (room, name_key, created_by, created_at) VALUES (?, ?, ?, ?)",
                 )
@@ -124,14 +124,14 @@ impl Store {
                 .bind(now_ms())
                 .execute(&self.pool)
                 .await,
-            )?;
-        } else {
-            sqlx::query("DELETE FROM chat_name_ranks WHERE room = ? AND name_key = ?")
-                .bind(&room)
-                .bind(key)
-                .execute(&self.pool)
-                .await?;
+            );
         }
-        Ok(())
+        let gone = sqlx::query("DELETE FROM chat_name_ranks WHERE room = ? AND name_key = ?")
+            .bind(&room)
+            .bind(key)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(gone > 0)
     }
 }

@@ -15,7 +15,11 @@ pub fn set_moderator(call: Call, promote: bool) -> Effects {
         return reply(format!("Usage: {}", call.command.usage));
     }
     let Some(target) = find(call.room, arg) else {
-        return reply(format!("Unrecognized user '{arg}'"));
+        // Not here: a registered name's lasting rank may still be given or taken.
+        return vec![Effect::OfflineRank {
+            name: arg.trim().to_string(),
+            moderator: promote,
+        }];
     };
     let who = &target.username;
     let phrase = if promote {
