@@ -14,11 +14,11 @@ async fn a_registered_name_asks_for_its_password_and_chatmode_shows_over_the_com
     let Some((driver, site)) = Driver::with_site(amy_with_key(KEY)).await else {
         return;
     };
-    let amy = driver.open(Size::Desktop, &site.url("/amy/")).await;
     let first = driver.open(Size::Phone, &site.url("/amy/")).await;
-    amy.join_as_streamer("amy", 2, KEY).await;
     first.join("reggie", 3).await;
     first.say(&format!("/register {PASSWORD}")).await;
+    let amy = driver.open(Size::Desktop, &site.url("/amy/")).await;
+    amy.join_as_streamer("amy", 2, KEY).await;
     first.wait_server("is registered").await;
     // The name is freed (a rename leaves the registration), then asked for again elsewhere.
     first.say("/name someone").await;

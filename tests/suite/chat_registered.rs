@@ -21,6 +21,15 @@ async fn site() -> Site {
         .await
 }
 
+/// A site, its streamer, and `name`, who has just registered its name.
+async fn cast(name: &str) -> (Site, Chat, Chat) {
+    let site = site().await;
+    let admin = Chat::admin(site.base(), "streamer", KEY).await;
+    let (mut c, _) = Chat::login(site.base(), "streamer", name).await;
+    c.command(&format!("/register {PASSWORD}")).await;
+    (site, admin, c)
+}
+
 /// `login` as `name` with `password` (none: without one) on a fresh socket from `addr`; the
 /// socket and the first answer (`login success`, `login password required` or `error`).
 async fn try_login(
@@ -192,11 +201,8 @@ async fn password_guesses_are_budgeted_per_caller_even_for_the_right_one() {
 
 #[tokio::test]
 async fn a_registered_name_keeps_its_moderator_rank_in_the_room() {
-    let site = site().await;
+    let (site, mut admin, mut mo) = cast("Mo").await;
     let base = site.base();
-    let mut admin = Chat::admin(base, "streamer", KEY).await;
-    let (mut mo, _) = Chat::login(base, "streamer", "Mo").await;
-    mo.command(&format!("/register {PASSWORD}")).await;
     let (mut tim, _) = Chat::login(base, "streamer", "tim").await;
     for name in ["mo", "tim"] {
         admin.command(&format!("/mod {name}")).await;
@@ -256,11 +262,8 @@ async fn a_registered_name_keeps_its_moderator_rank_in_the_room() {
 
 #[tokio::test]
 async fn chatmode_registered_lets_only_registered_names_and_staff_post() {
-    let site = site().await;
+    let (site, mut admin, mut reg) = cast("reggie").await;
     let base = site.base();
-    let mut admin = Chat::admin(base, "streamer", KEY).await;
-    let (mut reg, _) = Chat::login(base, "streamer", "reggie").await;
-    reg.command(&format!("/register {PASSWORD}")).await;
     let (mut eve, _) = Chat::login(base, "streamer", "eve").await;
     assert_eq!(
         eve.command("/chatmode registered").await,

@@ -190,7 +190,7 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         }
     } else {
         // A registered name needs its password, and may bring its lasting rank (SPEC §8).
-        match names::login(gw, socket, peer, &room, username, asked.password).await {
+        match names::login(gw, socket, peer, &room, &asked).await {
             Some(found) => (username.to_string(), found.kind, found.registered),
             None => return,
         }

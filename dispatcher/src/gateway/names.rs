@@ -5,6 +5,7 @@
 //! needs its password on all of them at once, and after a restart.
 
 use super::guess::guess;
+use super::login::Asked;
 use super::peer::Peer;
 use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
@@ -14,7 +15,7 @@ use rsstreaming_shared::chat::effect::NamePassword;
 use rsstreaming_shared::chat::{Change, ChatterType, Member, Outgoing};
 use rsstreaming_shared::names::RoomName;
 use rsstreaming_shared::state::Replace;
-use rsstreaming_shared::store::{event_kind, NewEvent, StoreError};
+use rsstreaming_shared::store::{event_kind, NewEvent, StoreError, StoreResult};
 use rsstreaming_shared::text;
 
 /// What a login under a name found: its rank in the room and whether it is registered.
@@ -28,6 +29,30 @@ fn store_failed(e: StoreError) -> Outgoing {
     unavailable()
 }
 
+/// Tells the sender what its name `is` ("The name 'bob' is registered...").
+fn about(socket: &Socket, me: &Member, is: &str) {
+    socket.send(&Outgoing::server(format!(
+        "The name '{}' {is}",
+        me.username
+    )));
+}
+
+/// Whether a store write of the sender's name was made; when it was not (the name `is`
+/// otherwise) or failed, the sender is told.
+fn stored(socket: &Socket, me: &Member, done: StoreResult<bool>, is: &str) -> bool {
+    match done {
+        Ok(true) => true,
+        Ok(false) => {
+            about(socket, me, is);
+            false
+        }
+        Err(e) => {
+            socket.send(&store_failed(e));
+            false
+        }
+    }
+}
+
 /// Checks the password of a registered name (`None` when the login stops here: the socket
 /// was told why). An unregistered name passes as a normal chatter.
 pub async fn login(
@@ -35,9 +60,9 @@ pub async fn login(
     socket: &Socket,
     peer: &Peer,
     room: &RoomName,
-    username: &str,
-    password: Option<&str>,
+    asked: &Asked<'_>,
 ) -> Option<NameLogin> {
+    let (username, password) = (asked.username.trim(), asked.password);
     let key = text::name_key(username);
     let normal = NameLogin {
         kind: ChatterType::Normal,
@@ -146,10 +171,7 @@ pub async fn register(gw: &Gateway, socket: &Socket, login: &Login, password: Na
         .iter()
         .any(|s| text::name_key(&s.username) == me.key)
     {
-        return socket.send(&Outgoing::server(format!(
-            "The name '{}' is a streamer's name and cannot be registered.",
-            me.username
-        )));
+        return about(socket, me, "is a streamer's name and cannot be registered.");
     }
     let hashed = tokio::task::spawn_blocking(move || hash_name_password(password.expose())).await;
     let hash = match hashed {
@@ -157,48 +179,27 @@ pub async fn register(gw: &Gateway, socket: &Socket, login: &Login, password: Na
         Ok(Err(e)) => return socket.send(&Outgoing::server(e.to_string())),
         Err(_) => return socket.send(&unavailable()),
     };
-    match gw.ctx.store.register_name(&me.username, &hash).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return socket.send(&Outgoing::server(format!(
-                "The name '{}' is already registered.",
-                me.username
-            )))
-        }
-        Err(e) => return socket.send(&store_failed(e)),
+    let done = gw.ctx.store.register_name(&me.username, &hash).await;
+    if !stored(socket, me, done, "is already registered.") {
+        return;
     }
-    let msg = match mark(gw, login, true).await {
-        true => format!(
-            "The name '{}' is registered: logging in under it now needs its password.",
-            me.username
-        ),
-        false => format!(
-            "The name '{}' is registered: log in again with its password to use it.",
-            me.username
-        ),
+    let news = match mark(gw, login, true).await {
+        true => "is registered: logging in under it now needs its password.",
+        false => "is registered: log in again with its password to use it.",
     };
-    socket.send(&Outgoing::server(msg));
+    about(socket, me, news);
     audit(gw, login, event_kind::REGISTER);
 }
 
 /// `/unregister`: the name (and the ranks given to it) are dropped.
 pub async fn unregister(gw: &Gateway, socket: &Socket, login: &Login) {
     let me = &login.member;
-    match gw.ctx.store.unregister_name(&me.key).await {
-        Ok(true) => {}
-        Ok(false) => {
-            return socket.send(&Outgoing::server(format!(
-                "The name '{}' is not registered.",
-                me.username
-            )))
-        }
-        Err(e) => return socket.send(&store_failed(e)),
+    let done = gw.ctx.store.unregister_name(&me.key).await;
+    if !stored(socket, me, done, "is not registered.") {
+        return;
     }
     mark(gw, login, false).await;
-    socket.send(&Outgoing::server(format!(
-        "The name '{}' is no longer registered.",
-        me.username
-    )));
+    about(socket, me, "is no longer registered.");
     audit(gw, login, event_kind::UNREGISTER);
 }
 

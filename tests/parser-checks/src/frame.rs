@@ -39,14 +39,13 @@ pub fn to_json(frame: &Incoming) -> Value {
             json!({"event": "presence", "data": {"streamer": streamer}})
         }
         Incoming::Login {
-            streamer,
-            username,
-            color,
-            key,
-            password,
+            streamer: s,
+            username: u,
+            color: c,
+            key: k,
+            password: p,
         } => json!({"event": "login", "data": {
-            "streamer": streamer, "username": username, "color": color, "key": key,
-            "password": password}}),
+            "streamer": s, "username": u, "color": c, "key": k, "password": p}}),
         Incoming::Message { message } => {
             json!({"event": "message", "data": {"message": message}})
         }
