@@ -27,7 +27,7 @@ struct NewBan {
 }
 
 /// Tells every gateway instance that `s`'s room's bans changed.
-async fn announce(ctx: &Ctx, s: &Streamer) -> Result<(), crate::respond::HandlerError> {
+pub(crate) async fn announce(ctx: &Ctx, s: &Streamer) -> Result<(), crate::respond::HandlerError> {
     let changed = Announcement::SanctionsChanged {
         room: s.room().to_string(),
     };

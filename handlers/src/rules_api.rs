@@ -46,27 +46,54 @@ async fn filters_of(ctx: &Ctx, s: &Streamer) -> HandlerResult {
     ))
 }
 
-/// Stores a change the chat would make, announces it; the refusal when the rules say no.
-async fn change(
+/// Stores a change the chat would make and announces it, so every gateway instance puts it
+/// in force; the refusal when the rules say no (nothing stored). The dashboard's moderation
+/// page changes the rules through this too.
+pub(crate) async fn store_change(
     ctx: &Ctx,
     s: &Streamer,
     change: &RuleChange,
-) -> Result<Option<Response<Bytes>>, HandlerError> {
+) -> Result<Result<(), FilterError>, HandlerError> {
     let room = s.room();
     if let Err(refused) = ctx.store.change_rules(&room, change, &s.username).await? {
-        let status = match refused {
-            FilterError::Duplicate(_) => StatusCode::CONFLICT,
-            FilterError::Unknown(_) => StatusCode::NOT_FOUND,
-            _ => StatusCode::BAD_REQUEST,
-        };
-        return Ok(Some(json_error(status, &refused.to_string())));
+        return Ok(Err(refused));
     }
     ctx.state
         .announce(&Announcement::RulesChanged {
             room: room.to_string(),
         })
         .await?;
-    Ok(None)
+    Ok(Ok(()))
+}
+
+/// [`store_change`], answering a refusal as JSON: 409 for a duplicate filter, 404 for
+/// removing one that is not set, 400 otherwise.
+async fn change(
+    ctx: &Ctx,
+    s: &Streamer,
+    change: &RuleChange,
+) -> Result<Option<Response<Bytes>>, HandlerError> {
+    let Err(refused) = store_change(ctx, s, change).await? else {
+        return Ok(None);
+    };
+    let status = match refused {
+        FilterError::Duplicate(_) => StatusCode::CONFLICT,
+        FilterError::Unknown(_) => StatusCode::NOT_FOUND,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    Ok(Some(json_error(status, &refused.to_string())))
+}
+
+/// The pinned text of what the streamer typed, as `/pin` makes it (emojified, custom emotes
+/// kept); why not when it is too long or blank.
+pub(crate) async fn pin_of(ctx: &Ctx, typed: &str) -> Result<Result<String, String>, HandlerError> {
+    if typed.chars().count() > MAX_MESSAGE_LEN {
+        let why = format!("message is too long (at most {MAX_MESSAGE_LEN} characters)");
+        return Ok(Err(why));
+    }
+    let emotes = ctx.store.emotes().await?;
+    let is_custom = |a: &str| emotes.iter().any(|e| e.alias.eq_ignore_ascii_case(a));
+    Ok(pin_text(typed, &is_custom).ok_or_else(|| "message must not be blank".to_string()))
 }
 
 /// `GET /api/filters`.
@@ -111,16 +138,10 @@ pub async fn put_pin(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult
         Ok(ok) => ok,
         Err(r) => return Ok(r),
     };
-    if body.message.chars().count() > MAX_MESSAGE_LEN {
-        let why = format!("message is too long (at most {MAX_MESSAGE_LEN} characters)");
-        return Ok(bad_request(&why));
+    match pin_of(&ctx, &body.message).await? {
+        Ok(text) => pinned(&ctx, &s, Some(text)).await,
+        Err(why) => Ok(bad_request(&why)),
     }
-    let emotes = ctx.store.emotes().await?;
-    let is_custom = |a: &str| emotes.iter().any(|e| e.alias.eq_ignore_ascii_case(a));
-    let Some(text) = pin_text(&body.message, &is_custom) else {
-        return Ok(bad_request("message must not be blank"));
-    };
-    pinned(&ctx, &s, Some(text)).await
 }
 
 /// `DELETE /api/pin`.

@@ -1,5 +1,6 @@
 //! The streamer's dashboard in Chromium: signing in with the key, the overview's viewers chart
-//! (uPlot drawing the stream's samples), and a setting changed through its form, at phone and
+//! (uPlot drawing the stream's samples), a setting changed through its form, a ban and a
+//! filter through the moderation page's forms, and an API token made and revoked, at phone and
 //! desktop sizes (screenshots in `target/screenshots/`).
 
 use crate::site::amy;
@@ -13,6 +14,14 @@ async fn wait_and_shoot(b: &Browser, expr: &str, shot: &str) {
     b.wait_until(expr, shot).await;
     b.screenshot(&screenshot_dir().join(format!("{shot}.png")))
         .await;
+}
+
+/// Opens the dashboard page `section` from the navigation; waits for its element `#ready`.
+async fn visit(b: &Browser, section: &str, ready: &str) {
+    b.click(&format!(".dashboard-nav a[href$='/{section}']"))
+        .await;
+    let shown = format!("document.getElementById('{ready}')");
+    b.wait_until(&shown, &format!("the {section} page")).await;
 }
 
 #[tokio::test]
@@ -72,12 +81,7 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
         )
         .await;
 
-        b.click(".dashboard-nav a[href$='/settings']").await;
-        b.wait_until(
-            "document.getElementById('description')",
-            "the settings page",
-        )
-        .await;
+        visit(&b, "settings", "description").await;
         let text = format!("Live from the {name}");
         b.exec(
             "const d = document.getElementById('description'); d.value = ''; d.focus();",
@@ -116,6 +120,34 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
         let revoked = "document.querySelector('#tokens-table tbody tr:last-child').innerText.includes('revoked')";
         b.wait_until(revoked, "the token revoked").await;
         assert_eq!(bearer(&token).send().await.unwrap().status(), 401);
+
+        // Moderation: a ban through its form is listed, then lifted; a filter added by
+        // keyboard (Enter in its field).
+        visit(&b, "moderation", "ban-username").await;
+        let troll = format!("troll-{name}");
+        b.type_into("#ban-username", &troll).await;
+        b.type_into("#ban-reason", "spam").await;
+        b.click("#form-ban button[type=submit]").await;
+        let listed =
+            format!("document.querySelector('#sanctions-table')?.innerText.includes('{troll}')");
+        wait_and_shoot(&b, &listed, &format!("dashboard-moderation-{name}")).await;
+        let bans: serde_json::Value = api.get("/api/bans").await.json().await.unwrap();
+        let banned = bans.as_array().unwrap().iter();
+        assert!(
+            banned.clone().any(|x| x["username"] == troll.as_str()),
+            "{bans}"
+        );
+        b.click("#sanctions-table button[type=submit]").await;
+        b.wait_until(
+            "!document.querySelector('#sanctions-table')",
+            "the ban lifted",
+        )
+        .await;
+        b.type_into("#filter-new", &format!("bad{name}\u{E007}"))
+            .await;
+        let filtered =
+            format!("document.querySelector('#filter-list')?.innerText.includes('bad{name}')");
+        b.wait_until(&filtered, "the filter added").await;
 
         // Sign out: back at the form, and the overview asks to sign in again.
         b.click(".dashboard-heading button[type=submit]").await;

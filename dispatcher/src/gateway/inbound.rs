@@ -101,6 +101,14 @@ async fn announcement(gw: &Arc<Gateway>, a: Announcement) {
             Ok(room) => drop(tokio::spawn(sanctions::changed(gw.clone(), room))),
             Err(_) => tracing::warn!("a sanction change of a room that cannot exist"),
         },
+        Announcement::MuteChanged { room, name_key } => match RoomName::parse(&room) {
+            Ok(room) => drop(tokio::spawn(sanctions::mute_changed(
+                gw.clone(),
+                room,
+                name_key,
+            ))),
+            Err(_) => tracing::warn!("a mute change of a room that cannot exist"),
+        },
     }
 }
 

@@ -45,7 +45,7 @@ fn left(until: Option<i64>) -> Option<Duration> {
 }
 
 /// "until lifted" or "for 7 days".
-fn lasting(until: Option<i64>) -> String {
+pub(super) fn lasting(until: Option<i64>) -> String {
     match left(until) {
         // Rounded: a ban for an hour decided a moment ago still reads "1 hour".
         Some(d) => {

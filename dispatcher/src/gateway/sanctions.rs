@@ -5,14 +5,16 @@
 //! themselves: every check compares with the clock.
 //!
 //! Once a room's sanctions changed, this instance sends away its chatters a ban now names
-//! (`banned {reason, until}`); the room is told with a `server` line.
+//! (`banned {reason, until}`); the room is told with a `server` line. A name timed out or
+//! unmuted outside the chat (the dashboard) is muted or unmuted in the roster here when this
+//! instance holds its socket, and told so, as the chat's `/timeout` and `/unmute` do.
 
 use super::envelope::Route;
 use super::socket::Socket;
 use super::Gateway;
-use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
+use rsstreaming_shared::chat::{Change, ChatterType, Member, Outgoing};
 use rsstreaming_shared::names::RoomName;
-use rsstreaming_shared::state::Announcement;
+use rsstreaming_shared::state::{Announcement, Replace};
 use rsstreaming_shared::store::{now_ms, Sanction, SanctionKind, StoreResult};
 use rsstreaming_shared::Store;
 use std::collections::HashMap;
@@ -115,6 +117,55 @@ pub async fn changed(gw: Arc<Gateway>, room: RoomName) {
                 Err(e) => tracing::error!("binding a ban to an address: {e}"),
             }
         }
+    }
+}
+
+/// The mute of the name key `key` in `room` changed in the store outside the chat: this
+/// instance's chatter of that name (not the streamer) is muted until the stored end, or
+/// unmuted, and told. The store and the shared-state binding hold the change already; a
+/// roster entry changed meanwhile by the chat keeps the chat's change.
+pub async fn mute_changed(gw: Arc<Gateway>, room: RoomName, key: String) {
+    gw.sanctions.forget(&room);
+    let list = match gw.sanctions.get(&gw.ctx.store, &room).await {
+        Ok(l) => l,
+        Err(e) => return tracing::error!("reading the sanctions of {room}: {e}"),
+    };
+    for socket in gw.rooms.logged_in() {
+        let Some(login) = socket
+            .login()
+            .filter(|l| l.room == room && l.member.key == key)
+        else {
+            continue;
+        };
+        let m = &login.member;
+        let stored = binding(&list, SanctionKind::Mute, m).filter(|s| s.name_key == key);
+        let after = Member {
+            muted: stored.is_some(),
+            muted_until: stored.and_then(|s| s.until),
+            ..m.clone()
+        };
+        let change = Change::new(m, after.bumped());
+        if m.kind == ChatterType::Admin || !change.mute_changed() {
+            continue;
+        }
+        match gw.state.replace(&room, m, &change.after).await {
+            Ok(Replace::Done) => {}
+            Ok(_) => continue,
+            Err(e) => {
+                tracing::error!("muting {} in the roster: {e}", m.username);
+                continue;
+            }
+        }
+        socket.update_member(&change.after);
+        let told = match stored {
+            Some(s) if s.until.is_some() => {
+                let lasts = super::sanction_effects::lasting(s.until);
+                format!("You have been timed out {lasts}.")
+            }
+            Some(_) => "You have been muted.".to_string(),
+            None => "You have been unmuted.".to_string(),
+        };
+        socket.send(&Outgoing::server(told));
     }
 }
 

@@ -1,7 +1,8 @@
 //! The streamer's dashboard, `/{streamer}/dashboard` (SPEC §8): signed in with the stream key,
 //! then server-rendered pages — overview (live state, viewers and chatters now, viewers over
 //! time of the current or last stream), past streams (table, and a chart per stream),
-//! settings, API tokens.
+//! moderation (bans, timeouts, filters, pin, slow/emote-only/links/who may chat), settings,
+//! API tokens.
 //!
 //! Stateless like every handler: the session is a row of the store found by the keyed hash of
 //! the cookie's token ([`session`]), so it holds across instances and under the Lambda
@@ -11,17 +12,17 @@
 //! The key is only ever read from the sign-in form's body: no page, URL, cookie or log holds it.
 //!
 //! Files: `session.rs` (cookie, CSRF, origin), `signin.rs` (sign-in and sign-out),
-//! `overview.rs` (overview and past streams, with their chart data), `settings.rs`, `tokens.rs`.
-//! Moderation (bans, timeouts, filters, pin, slow/emote-only/links: issue 12) gets its own
-//! `moderation.rs` beside these, routes `/{streamer}/dashboard/moderation…` and an entry in the
-//! navigation of `templates/dashboard/layout.html`, where its place is marked.
+//! `overview.rs` (overview and past streams, with their chart data), `moderation.rs`,
+//! `settings.rs`, `tokens.rs`.
 
+mod moderation;
 mod overview;
 mod session;
 mod settings;
 mod signin;
 mod tokens;
 
+pub use moderation::{moderate, moderation};
 pub use overview::{overview, stream, streams};
 pub use settings::{save_settings, settings};
 pub use signin::{signin, signin_page, signout};

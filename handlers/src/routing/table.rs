@@ -295,7 +295,18 @@ pub fn routes() -> Vec<Route> {
             "dashboard_revoke_token",
             handler!(dashboard::revoke_token),
         ),
-        // The dashboard's moderation page (issue 12) goes here: `/{streamer}/dashboard/moderation…`.
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/moderation",
+            "dashboard_moderation",
+            handler!(dashboard::moderation),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/moderation",
+            "dashboard_moderate",
+            handler!(dashboard::moderate),
+        ),
         r(
             Method::GET,
             "/{streamer}/playlist.m3u8",

@@ -67,6 +67,21 @@ pub fn ban_request(
     })
 }
 
+/// The timeout of `name` in `streamer`'s room by `by` for `duration`, as `/timeout` sets it
+/// (a timeout always ends: the duration is required).
+pub fn timeout_request(
+    streamer: &str,
+    name: &str,
+    duration: &str,
+    by: &str,
+) -> Result<Sanction, BanRefused> {
+    let ban = ban_request(streamer, name, Some(duration), None, by)?;
+    Ok(Sanction {
+        kind: SanctionKind::Mute,
+        ..ban
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,5 +112,12 @@ mod tests {
         let long = "x".repeat(MAX_REASON + 1);
         let too_long = ban_request("Alice", "bob", None, Some(&long), "a");
         assert_eq!(too_long, Err(BanRefused::ReasonTooLong));
+        let timeout = timeout_request("Alice", "bob", "10m", "alice").unwrap();
+        assert_eq!(timeout.kind, SanctionKind::Mute);
+        assert_eq!(timeout.until.unwrap() - timeout.created, 600_000);
+        assert!(matches!(
+            timeout_request("Alice", "bob", "", "a"),
+            Err(BanRefused::Duration(_))
+        ));
     }
 }

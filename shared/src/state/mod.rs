@@ -90,6 +90,13 @@ pub enum Announcement {
     SanctionsChanged {
         room: String,
     },
+    /// A name was timed out or its mute lifted outside the chat (the dashboard; the store
+    /// holds the change already): the instance holding that chatter's socket mutes or
+    /// unmutes it in the roster and tells it, as `/timeout` and `/unmute` do.
+    MuteChanged {
+        room: String,
+        name_key: String,
+    },
 }
 
 /// A bucket's counter in its current window (see [`SharedState::count`]).

@@ -146,6 +146,31 @@ impl Store {
         Ok(true)
     }
 
+    /// Stores a timeout set from outside the chat (the dashboard) in place of the name's
+    /// mutes, and records it as the chat's `/timeout` is recorded (who, whom, until); its id.
+    pub async fn timeout(&self, s: &Sanction) -> StoreResult<i64> {
+        self.lift_sanctions(&s.room, SanctionKind::Mute, &s.name_key)
+            .await?;
+        let id = self.add_sanction(s).await?;
+        let meta = serde_json::json!({"username": s.username, "by": s.by, "until": s.until});
+        self.record_event(NewEvent::now(&s.room, event_kind::MUTE, meta))
+            .await?;
+        Ok(id)
+    }
+
+    /// Lifts the mutes and timeouts of `name` in `room` and records it, `by` being who lifted
+    /// them; whether there were any.
+    pub async fn unmute(&self, room: &str, name: &str, by: &str) -> StoreResult<bool> {
+        let key = crate::text::name_key(name.trim());
+        if self.lift_sanctions(room, SanctionKind::Mute, &key).await? == 0 {
+            return Ok(false);
+        }
+        let meta = serde_json::json!({"username": name.trim(), "by": by, "until": null});
+        self.record_event(NewEvent::now(room, event_kind::UNMUTE, meta))
+            .await?;
+        Ok(true)
+    }
+
     /// The room's sanctions in force now, oldest first.
     pub async fn sanctions(&self, room: &str) -> StoreResult<Vec<Sanction>> {
         let rows = sqlx::query(

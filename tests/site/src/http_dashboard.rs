@@ -8,10 +8,10 @@ use crate::site;
 use rsstreaming_testkit::config::{redis_reachable, redis_url, redis_yaml};
 use rsstreaming_testkit::{cookie_pair, Backend, Chat, Site, TestDb};
 
-const KEY: &str = "dash-K3y-0123456789";
+pub(crate) const KEY: &str = "dash-K3y-0123456789";
 
 /// A browser's view of one site: the session cookie it holds, the origin its pages post from.
-struct Browser<'s> {
+pub(crate) struct Browser<'s> {
     site: &'s Site,
     /// The instance it talks to (the site's, or another instance of it).
     base: String,
@@ -22,7 +22,7 @@ struct Browser<'s> {
 }
 
 impl<'s> Browser<'s> {
-    fn new(site: &'s Site) -> Self {
+    pub(crate) fn new(site: &'s Site) -> Self {
         Self::at(site, site.base())
     }
 
@@ -50,7 +50,7 @@ impl<'s> Browser<'s> {
         req
     }
 
-    async fn get(&self, path: &str) -> reqwest::Response {
+    pub(crate) async fn get(&self, path: &str) -> reqwest::Response {
         self.request(reqwest::Method::GET, path)
             .send()
             .await
@@ -58,7 +58,7 @@ impl<'s> Browser<'s> {
     }
 
     /// A form post from this browser's origin.
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         self.request(reqwest::Method::POST, path)
             .header("origin", &self.origin)
             .form(fields)
@@ -75,7 +75,7 @@ impl<'s> Browser<'s> {
     }
 
     /// Signs in with `key`: the answer; on success the cookie is kept.
-    async fn sign_in(&mut self, key: &str) -> reqwest::Response {
+    pub(crate) async fn sign_in(&mut self, key: &str) -> reqwest::Response {
         let r = self.post("/bob/dashboard/signin", &[("key", key)]).await;
         if r.status() == 303 {
             self.cookie = cookie_pair(r.headers());
@@ -84,7 +84,7 @@ impl<'s> Browser<'s> {
     }
 
     /// The CSRF token the page at `path` carries in its forms.
-    async fn csrf(&self, path: &str) -> String {
+    pub(crate) async fn csrf(&self, path: &str) -> String {
         let page = self.get(path).await.text().await.unwrap();
         csrf_of(&page)
     }
@@ -96,7 +96,7 @@ fn csrf_of(page: &str) -> String {
 }
 
 /// Asserts the key is nowhere in an answer's headers or body; the status and the body.
-async fn keyless(r: reqwest::Response) -> (u16, String) {
+pub(crate) async fn keyless(r: reqwest::Response) -> (u16, String) {
     let status = r.status().as_u16();
     for (name, value) in r.headers() {
         assert!(

@@ -11,6 +11,7 @@ pub mod http;
 pub mod http_api;
 pub mod http_bans;
 pub mod http_dashboard;
+pub mod http_dashboard_moderation;
 pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
@@ -72,6 +73,10 @@ macro_rules! site_tests {
                 dashboard_sessions_forms_and_pages,
                 dashboard_sign_in_is_budgeted_like_the_api,
                 a_session_and_the_budgets_hold_on_every_instance,
+            ],
+            http_dashboard_moderation: [
+                the_moderation_page_changes_the_chat_as_its_commands_do,
+                a_timeout_from_the_dashboard_reaches_a_chatter_on_another_instance,
             ],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,
