@@ -18,3 +18,4 @@ mod layouts;
 mod multi;
 mod protected;
 mod refused;
+mod streams;

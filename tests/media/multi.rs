@@ -58,14 +58,7 @@ async fn every_quality_is_offered_and_plays() {
     let stack = Stack::start(opts).await;
     let key = new_key();
     stack.add_streamer("dave", &key);
-    let mut obs = stack.publish(&key);
-    if stack
-        .wait_live("dave", true, Duration::from_secs(15))
-        .await
-        .is_none()
-    {
-        panic!("not live: {}\n{}", obs.log(), stack.logs());
-    }
+    let mut obs = stack.publish_live("dave", &key).await;
     // Every rendition written under the public name.
     let deadline = Instant::now() + Duration::from_secs(10);
     while !QUALITIES

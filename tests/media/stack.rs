@@ -49,6 +49,8 @@ pub struct Options {
     /// nginx-rtmp also listens on [::1], a loopback address that is not 127.0.0.1, to check
     /// what the configs allow only from 127.0.0.1.
     pub ipv6_rtmp: bool,
+    /// More of `config.yaml`, appended as written.
+    pub yaml: &'static str,
 }
 
 impl Options {
@@ -60,6 +62,7 @@ impl Options {
             qualities: &[],
             live_delay: 3,
             ipv6_rtmp: false,
+            yaml: "",
         }
     }
 }
@@ -92,6 +95,7 @@ impl Stack {
                 opts.qualities.join(", ")
             ));
         }
+        yaml.push_str(opts.yaml);
         let site = Site::builder()
             .yaml(&yaml)
             .live_delay(opts.live_delay)
@@ -253,6 +257,17 @@ impl Stack {
     /// Publishes to `live` the way OBS is told to in the README.
     pub fn publish(&self, key: &str) -> Publisher {
         self.publish_to("live", "127.0.0.1", key, None)
+    }
+
+    /// Publishes as `streamer` with `key` and waits until its page says live (15 s at most,
+    /// else the test fails with the publisher's and the stack's logs).
+    pub async fn publish_live(&self, streamer: &str, key: &str) -> Publisher {
+        let obs = self.publish(key);
+        let live = self.wait_live(streamer, true, Duration::from_secs(15));
+        if live.await.is_none() {
+            panic!("{streamer} not live: {}\n{}", obs.log(), self.logs());
+        }
+        obs
     }
 
     /// `GET url`, with a `Cookie` header if given.
