@@ -1,7 +1,8 @@
 //! The streamer's dashboard in Chromium: signing in with the key, the overview's viewers chart
 //! (uPlot drawing the stream's samples), a setting changed through its form, a ban and a
 //! filter through the moderation page's forms, and an API token made and revoked, at phone and
-//! desktop sizes (screenshots in `target/screenshots/`).
+//! desktop sizes (screenshots in `target/screenshots/`); then every other form of the settings
+//! and moderation pages sent once on a phone.
 
 use crate::site::amy;
 use rsstreaming_testkit::browser::{screenshot_dir, Browser, Driver, Size};
@@ -157,4 +158,92 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
         b.close().await;
     }
     watcher.close().await;
+}
+
+/// Every form of the settings and moderation pages the first test does not send: the page,
+/// the form, the field set (`#id`) and its value — once the answer is shown, the field holds
+/// the value (a select, a number) or the page shows it (a saved password, a listed name).
+const FIELD_FORMS: &[(&str, &str, &str, &str)] = &[
+    ("settings", "setting-streampass", "streampass", "letmein"),
+    ("settings", "setting-chat", "chat-setting", "hidden"),
+    (
+        "settings",
+        "setting-mastodon",
+        "mastodon",
+        "https://mastodon.social/@amy",
+    ),
+    ("moderation", "form-timeout", "timeout-username", "nosy"),
+    ("moderation", "form-pin", "pin-message", "Be kind"),
+    ("moderation", "form-slow", "slow-seconds", "5"),
+    ("moderation", "form-emoteonly", "emote-only", "on"),
+    ("moderation", "form-links", "links-rule", "off"),
+    ("moderation", "form-chatmode", "chat-mode", "registered"),
+    ("moderation", "form-filter-add", "filter-new", "heck"),
+];
+
+/// The buttons that undo some of those (lift the timeout, unpin, remove the filter): the
+/// button, and what is gone once the answer is shown.
+const UNDO_BUTTONS: &[(&str, &str)] = &[
+    ("#sanctions-table button[type=submit]", "#sanctions-table"),
+    ("button[aria-label='Unpin the message']", "#pinned-now"),
+    ("#filter-list button[type=submit]", "#filter-list"),
+];
+
+/// Runs `fill` on the page, clicks `submit`, and waits until the answer — a new document, not
+/// the form's — has `then` true and no refusal.
+async fn send_form(b: &Browser, fill: &str, submit: &str, then: &str) {
+    b.exec(&format!("{fill} window.sent = true;"), vec![]).await;
+    b.click(submit).await;
+    let answered = format!("!window.sent && document.readyState === 'complete' && ({then})");
+    b.wait_until(&answered, submit).await;
+    let refused = "!document.querySelector('.form-error')";
+    b.assert_values(&[(refused, json!(true))]).await;
+}
+
+#[tokio::test]
+async fn every_settings_and_moderation_form_works_on_a_phone() {
+    let Some((driver, site)) = Driver::with_site(amy()).await else {
+        return;
+    };
+    let b = driver.open(Size::Phone, &site.url("/amy/dashboard")).await;
+    b.wait_until("document.getElementById('key')", "the sign-in form")
+        .await;
+    b.type_into("#key", "amykey").await;
+    b.click("button[type=submit].primary").await;
+    b.wait_until("location.pathname === '/amy/dashboard'", "signed in")
+        .await;
+    for (section, form, field, value) in FIELD_FORMS {
+        let page = site.url(&format!("/amy/dashboard/{section}"));
+        b.goto(&page).await;
+        let fill = format!("document.getElementById('{field}').value = '{value}';");
+        let submit = format!("#{form} button[type=submit]");
+        // A select, a number or a URL shows the stored value; a text field is empty again and the
+        // page shows what was saved.
+        let then = format!(
+            "(f => f.tagName === 'SELECT' || f.type !== 'text' ? f.value === '{value}' : \
+             document.querySelector('main').innerText.includes('{value}'))\
+             (document.getElementById('{field}'))"
+        );
+        send_form(&b, &fill, &submit, &then).await;
+    }
+    for (button, gone) in UNDO_BUTTONS {
+        let then = format!("!document.querySelector(\"{gone}\")");
+        send_form(&b, "", button, &then).await;
+    }
+    b.screenshot(&screenshot_dir().join("dashboard-forms-phone.png"))
+        .await;
+    // What the forms changed is what the site does now.
+    assert_eq!(
+        site.api("amy", "amykey").info().await["streampass"],
+        "letmein"
+    );
+    let rules: serde_json::Value = site
+        .api("amy", "amykey")
+        .get("/api/filters")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(rules["filters"], json!([]), "added, then removed");
+    b.close().await;
 }
