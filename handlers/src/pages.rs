@@ -129,6 +129,7 @@ pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handl
                 protected => s.streampass.is_some(),
                 chat => s.chat.as_str(),
                 mastodon => ctx.store.mastodon(&s.username).await?,
+                links => ctx.store.profile_links(&s.username).await?,
             },
             qualities => qualities,
             page_config => Value::from_safe_string(script_json(&page_config)),

@@ -1,10 +1,10 @@
-//! `streamer list | add | drop | key | description | password | chat | streams | token | ban |
-//! filter`.
+//! `streamer list | add | drop | key | description | password | chat | mastodon | streams |
+//! token | ban | filter`.
 
 use clap::{Args, Subcommand};
 use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::names::Username;
-use rsstreaming_shared::store::ChatSetting;
+use rsstreaming_shared::store::{event_kind, ChatSetting, NewEvent};
 use rsstreaming_shared::Store;
 use std::path::Path;
 
@@ -68,6 +68,15 @@ pub enum StreamerAction {
         /// enabled (shown), hidden (collapsed at first) or disabled (no chat).
         #[arg(long, value_parser = ["enabled", "hidden", "disabled"])]
         setting: String,
+    },
+    /// Show the Mastodon profile link, or set it with --url (`--url ""` removes it); the
+    /// stream page carries it as `<a rel="me">` so Mastodon can verify the profile.
+    Mastodon {
+        #[command(flatten)]
+        user: UserArg,
+        /// The profile's http(s) URL, e.g. https://mastodon.social/@you.
+        #[arg(long)]
+        url: Option<String>,
     },
     /// List a streamer's past and live streams, newest first (as `GET /api/streams`).
     Streams {
@@ -151,6 +160,7 @@ pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<(
             store.set_chat(&user.username, setting).await?;
             println!("chat of {} set to {}", user.username, setting.as_str());
         }
+        StreamerAction::Mastodon { user, url } => mastodon(store, &user.username, url).await?,
         StreamerAction::Streams { user, json } => {
             super::streams::list(store, &user.username, json).await?
         }
@@ -160,6 +170,35 @@ pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<(
         StreamerAction::Filter { .. } => anyhow::bail!("streamer filter: not handled here"),
     }
     store.close().await;
+    Ok(())
+}
+
+/// `streamer mastodon`: prints the link, or stores a new one (audited as the dashboard's).
+async fn mastodon(store: &Store, username: &Username, url: Option<String>) -> anyhow::Result<()> {
+    let Some(url) = url else {
+        if store.streamer(username).await?.is_none() {
+            anyhow::bail!("no streamer {username}");
+        }
+        match store.mastodon(username).await? {
+            Some(link) => println!("{link}"),
+            None => println!("{username} has no Mastodon link"),
+        }
+        return Ok(());
+    };
+    store
+        .set_mastodon(username, Some(&url))
+        .await?
+        .map_err(anyhow::Error::msg)?;
+    let url = Some(url.trim()).filter(|u| !u.is_empty());
+    let meta = serde_json::json!({ "mastodon": url, "by": "cli" });
+    let room = username.as_str().to_ascii_lowercase();
+    store
+        .record_event(NewEvent::now(&room, event_kind::MASTODON, meta))
+        .await?;
+    match url {
+        Some(u) => println!("Mastodon link of {username} set to {u}"),
+        None => println!("Mastodon link of {username} removed"),
+    }
     Ok(())
 }
 

@@ -1,4 +1,5 @@
-//! The settings page: description, viewer password, chat setting, Mastodon profile link.
+//! The settings page: description, viewer password, chat setting, Mastodon profile link, and
+//! a few more profile links (label and URL each) for the stream page.
 //!
 //! Each setting is its own small form posting `setting` (which one) and its value to
 //! `POST /{streamer}/dashboard/settings`; a saved change answers 303 back to the page
@@ -17,7 +18,9 @@ use crate::Params;
 use bytes::Bytes;
 use http::{Request, StatusCode};
 use rsstreaming_shared::chat::StreamerChange;
-use rsstreaming_shared::store::{event_kind, ChatSetting, NewEvent};
+use rsstreaming_shared::store::{
+    event_kind, ChatSetting, NewEvent, ProfileLink, MAX_PROFILE_LINKS,
+};
 
 /// The page; `Done(setting)` says which setting was just saved.
 async fn settings_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> HandlerResult {
@@ -28,6 +31,8 @@ async fn settings_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> Ha
         streampass => s.streampass.as_deref(),
         chat => s.chat.as_str(),
         mastodon => ctx.store.mastodon(&s.username).await?,
+        links => ctx.store.profile_links(&s.username).await?,
+        max_links => MAX_PROFILE_LINKS,
     };
     page(ctx, session, ("settings.html", "settings"), own, outcome)
 }
@@ -47,7 +52,7 @@ pub async fn settings(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerR
 }
 
 /// The settings a form may name.
-const SETTINGS: [&str; 4] = ["description", "streampass", "chat", "mastodon"];
+const SETTINGS: [&str; 5] = ["description", "streampass", "chat", "mastodon", "links"];
 
 /// `POST /{streamer}/dashboard/settings`: one setting changed.
 pub async fn save_settings(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
@@ -81,10 +86,43 @@ pub async fn save_settings(ctx: Ctx, req: Request<Bytes>, params: Params) -> Han
             ctx.store.record_event(event).await?;
             return Ok(saved(&session, setting));
         }
+        "links" => {
+            if let Err(why) = save_links(&ctx, s, &form).await? {
+                return settings_page(&ctx, &session, Outcome::Refused(&why)).await;
+            }
+            return Ok(saved(&session, setting));
+        }
         _ => return settings_page(&ctx, &session, Outcome::Refused("Unknown setting.")).await,
     };
     streamer_settings::apply(&ctx, s, change).await?;
     Ok(saved(&session, setting))
+}
+
+/// The links form: `label` and `url` fields in pairs, a pair with an empty URL left out;
+/// stored and audited, or why not (nothing stored).
+async fn save_links(
+    ctx: &Ctx,
+    s: &rsstreaming_shared::store::Streamer,
+    form: &[(String, String)],
+) -> Result<Result<(), String>, crate::respond::HandlerError> {
+    let labels = form.iter().filter(|(k, _)| k == "label").map(|(_, v)| v);
+    let urls = form.iter().filter(|(k, _)| k == "url").map(|(_, v)| v);
+    let asked: Result<Vec<ProfileLink>, String> = labels
+        .zip(urls)
+        .filter(|(_, url)| !url.trim().is_empty())
+        .map(|(label, url)| ProfileLink::new(label, url))
+        .collect();
+    let links = match asked {
+        Ok(l) => l,
+        Err(why) => return Ok(Err(why)),
+    };
+    if let Err(why) = ctx.store.set_profile_links(&s.username, &links).await? {
+        return Ok(Err(why));
+    }
+    let meta = serde_json::json!({ "links": links, "by": s.username });
+    let event = NewEvent::now(&s.room(), event_kind::PROFILE_LINKS, meta);
+    ctx.store.record_event(event).await?;
+    Ok(Ok(()))
 }
 
 /// 303 back to the settings page, saying what was saved.

@@ -90,6 +90,8 @@ pub mod kind {
     pub const BLOCKED: &str = "blocked";
     /// The Mastodon profile link changed (dashboard); meta `mastodon` (null: removed), `by`.
     pub const MASTODON: &str = "mastodon";
+    /// The stream page's other profile links were replaced (dashboard).
+    pub const PROFILE_LINKS: &str = "profile_links";
     /// The streamer signed in to the dashboard; meta `addr`.
     pub const DASHBOARD_SIGNIN: &str = "dashboard_signin";
     /// A chat name registered or unregistered (SPEC §8); meta `username` (never the password).

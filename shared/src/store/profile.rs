@@ -1,8 +1,66 @@
-//! A streamer's profile links. Today the one the Python system kept: the Mastodon URL
+//! A streamer's profile links: the one the Python system kept, the Mastodon URL
 //! (`streamersettings.mastodon`), which the stream page shows as `<a rel="me">` so Mastodon can
-//! verify the profile.
+//! verify the profile; and up to [`MAX_PROFILE_LINKS`] more, each a label and a URL, set in the
+//! dashboard and shown beside it.
 
 use super::{opt_text, Store, StoreResult};
+use serde::{Deserialize, Serialize};
+
+/// A link as stored, checked again by [`ProfileLink::new`] when read.
+#[derive(Deserialize)]
+struct StoredLink {
+    label: String,
+    url: String,
+}
+
+/// How many links besides the Mastodon one a streamer may show.
+pub const MAX_PROFILE_LINKS: usize = 5;
+
+/// Longest label of a link, in characters.
+pub const MAX_LINK_LABEL: usize = 40;
+
+/// A link on the stream page: a label (the URL's host when none is given) and a URL that
+/// passes [`check_profile_url`]. Built only through [`ProfileLink::new`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ProfileLink {
+    label: String,
+    url: String,
+}
+
+impl ProfileLink {
+    /// The link of `url` labelled `label` (trimmed; blank: the URL's host); why not.
+    pub fn new(label: &str, url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        check_profile_url(url)?;
+        let label = match label.trim() {
+            "" => url::Url::parse(url)
+                .ok()
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_default(),
+            l => l.to_string(),
+        };
+        if label.chars().count() > MAX_LINK_LABEL {
+            return Err(format!(
+                "a label is longer than {MAX_LINK_LABEL} characters"
+            ));
+        }
+        if label.chars().any(char::is_control) {
+            return Err("a label holds control characters".into());
+        }
+        Ok(Self {
+            label,
+            url: url.to_string(),
+        })
+    }
+
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+}
 
 /// Longest accepted profile URL (the column's size).
 pub const MAX_PROFILE_URL: usize = 255;
@@ -27,17 +85,38 @@ pub fn check_profile_url(url: &str) -> Result<(), String> {
 }
 
 impl Store {
-    /// The streamer's Mastodon URL, if it has one (`None` for an unknown streamer too).
-    pub async fn mastodon(&self, username: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT mastodon FROM streamers WHERE username_lower = ?")
+    /// A profile column of the streamer's row (`None` for an unknown streamer, or empty).
+    async fn profile_column(&self, username: &str, column: &str) -> StoreResult<Option<String>> {
+        // `column` is one of this file's names, never a caller's text.
+        let sql = format!("SELECT {column} FROM streamers WHERE username_lower = ?");
+        let row = sqlx::query(&sql)
             .bind(username.to_ascii_lowercase())
             .fetch_optional(&self.pool)
             .await?;
-        Ok(row
-            .map(|r| opt_text(&r, "mastodon"))
-            .transpose()?
-            .flatten()
-            .filter(|m| !m.is_empty()))
+        let value = row.map(|r| opt_text(&r, column)).transpose()?;
+        Ok(value.flatten().filter(|v| !v.is_empty()))
+    }
+
+    /// Sets a profile column of the streamer's row (`None`: empty); an unknown streamer is an
+    /// error.
+    async fn set_profile_column(
+        &self,
+        username: &str,
+        column: &str,
+        value: Option<&str>,
+    ) -> StoreResult<()> {
+        let sql = format!("UPDATE streamers SET {column} = ? WHERE username_lower = ?");
+        let r = sqlx::query(&sql)
+            .bind(value)
+            .bind(username.to_ascii_lowercase())
+            .execute(&self.pool)
+            .await?;
+        self.require_one(r.rows_affected(), username).await
+    }
+
+    /// The streamer's Mastodon URL, if it has one (`None` for an unknown streamer too).
+    pub async fn mastodon(&self, username: &str) -> StoreResult<Option<String>> {
+        self.profile_column(username, "mastodon").await
     }
 
     /// Sets (or with `None`/empty, removes) the Mastodon URL, which must pass
@@ -51,19 +130,59 @@ impl Store {
         if let Some(Err(why)) = url.map(check_profile_url) {
             return Ok(Err(why));
         }
-        let r = sqlx::query("UPDATE streamers SET mastodon = ? WHERE username_lower = ?")
-            .bind(url)
-            .bind(username.to_ascii_lowercase())
-            .execute(&self.pool)
+        self.set_profile_column(username, "mastodon", url).await?;
+        Ok(Ok(()))
+    }
+
+    /// The streamer's links besides the Mastodon one, in the order set (none for an unknown
+    /// streamer; a stored list that no longer passes the checks is left out link by link).
+    pub async fn profile_links(&self, username: &str) -> StoreResult<Vec<ProfileLink>> {
+        let stored = self.profile_column(username, "profile_links").await?;
+        let listed: Vec<StoredLink> = stored
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default();
+        Ok(listed
+            .into_iter()
+            .filter_map(|l| ProfileLink::new(&l.label, &l.url).ok())
+            .take(MAX_PROFILE_LINKS)
+            .collect())
+    }
+
+    /// Replaces the streamer's links (at most [`MAX_PROFILE_LINKS`]; the error says why not,
+    /// and nothing is stored then).
+    pub async fn set_profile_links(
+        &self,
+        username: &str,
+        links: &[ProfileLink],
+    ) -> StoreResult<Result<(), String>> {
+        if links.len() > MAX_PROFILE_LINKS {
+            return Ok(Err(format!("at most {MAX_PROFILE_LINKS} links")));
+        }
+        let json = serde_json::to_string(links).unwrap_or_else(|_| "[]".into());
+        let json = Some(json.as_str()).filter(|_| !links.is_empty());
+        self.set_profile_column(username, "profile_links", json)
             .await?;
-        self.require_one(r.rows_affected(), username).await?;
         Ok(Ok(()))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::check_profile_url;
+    use super::{check_profile_url, ProfileLink};
+
+    #[test]
+    fn a_link_has_a_label_and_a_plain_web_url() {
+        let l = ProfileLink::new(" My shop ", " https://shop.example/amy ").unwrap();
+        assert_eq!(
+            (l.label(), l.url()),
+            ("My shop", "https://shop.example/amy")
+        );
+        let unlabelled = ProfileLink::new("", "https://video.example/@amy").unwrap();
+        assert_eq!(unlabelled.label(), "video.example");
+        assert!(ProfileLink::new("x", "javascript:alert(1)").is_err());
+        assert!(ProfileLink::new(&"x".repeat(41), "https://a.example").is_err());
+        assert!(ProfileLink::new("a\u{7}b", "https://a.example").is_err());
+    }
 
     #[test]
     fn only_plain_web_links() {

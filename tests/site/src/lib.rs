@@ -16,6 +16,7 @@ pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
 pub mod http_operator;
+pub mod http_profile;
 pub mod http_publish;
 pub mod http_rules;
 pub mod http_streams;
@@ -78,6 +79,7 @@ macro_rules! site_tests {
                 the_moderation_page_changes_the_chat_as_its_commands_do,
                 a_timeout_from_the_dashboard_reaches_a_chatter_on_another_instance,
             ],
+            http_profile: [the_mastodon_command_and_the_dashboard_set_the_profile_links],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,
                 viewer_password_form_is_budgeted,
