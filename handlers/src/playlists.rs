@@ -1,5 +1,5 @@
-//! `GET /{streamer}/playlist.m3u8` and `/{streamer}/playlist/{quality}.m3u8`: a stream's live
-//! playlists with every segment renamed to `/hls/{room}[/{quality}]/{N}.ts`, so the key (the
+//! `GET /{streamer}/playlist.m3u8`, `/{streamer}/master.m3u8` and
+//! `/{streamer}/playlist/{quality}.m3u8`: a stream's live playlists with every segment renamed to `/hls/{room}[/{quality}]/{N}.ts`, so the key (the
 //! file stem in `rename` mode) never shows; the renaming itself is
 //! [`HlsLayout::public_playlist`](rsstreaming_shared::hls::HlsLayout::public_playlist).
 
@@ -8,7 +8,7 @@ use crate::viewer_pass::open_stream;
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
-use rsstreaming_shared::hls::{self, Variant};
+use rsstreaming_shared::hls::{self, StreamFiles, Variant};
 
 /// A playlist answer: never cached, as it changes with every segment.
 pub(crate) fn playlist_response(body: String) -> Response<Bytes> {
@@ -17,8 +17,8 @@ pub(crate) fn playlist_response(body: String) -> Response<Bytes> {
     r
 }
 
-/// `GET /{streamer}/playlist.m3u8`: the live playlist; with qualities configured, a master
-/// playlist listing each live quality's `/{streamer}/playlist/{quality}.m3u8`.
+/// `GET /{streamer}/playlist.m3u8`: the live playlist; with qualities configured, the master
+/// playlist (as `master.m3u8`), so players that know only this URL adapt too.
 pub async fn playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
     let s = match open_stream(&ctx, &req, params.get("streamer"), not_found).await? {
         Ok(s) => s,
@@ -27,19 +27,41 @@ pub async fn playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerR
     let Some(files) = ctx.hls.locate(&s.room(), &s.key_hash, None)? else {
         return Ok(not_found());
     };
-    let room = s.room();
     if ctx.hls.qualities().is_empty() {
-        return Ok(match ctx.hls.public_playlist(&files, &room, None)? {
+        return Ok(match ctx.hls.public_playlist(&files, &s.room(), None)? {
             Some(body) => playlist_response(body),
             None => not_found(),
         });
     }
-    if !ctx.hls.is_live(Some(&files)) {
+    Ok(master(&ctx, &s.room(), &files))
+}
+
+/// `GET /{streamer}/master.m3u8` (SPEC §9): the master playlist of the live renditions, which
+/// hls.js switches between by itself ("Auto"); 404 without `video_qualities`.
+pub async fn master_playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
+    let s = match open_stream(&ctx, &req, params.get("streamer"), not_found).await? {
+        Ok(s) => s,
+        Err(refused) => return Ok(refused),
+    };
+    if ctx.hls.qualities().is_empty() {
         return Ok(not_found());
+    }
+    Ok(match ctx.hls.locate(&s.room(), &s.key_hash, None)? {
+        Some(files) => master(&ctx, &s.room(), &files),
+        None => not_found(),
+    })
+}
+
+/// The master playlist of `room`'s live qualities — each `/{room}/playlist/{quality}.m3u8`
+/// with the bit rate of its newest segment and the frame size its name says — or 404 when
+/// the stream is not live.
+fn master(ctx: &Ctx, room: &str, files: &StreamFiles) -> Response<Bytes> {
+    if !ctx.hls.is_live(Some(files)) {
+        return not_found();
     }
     let mut variants = Vec::new();
     for q in ctx.hls.qualities() {
-        if !ctx.hls.quality_live(&files, Some(q)) {
+        if !ctx.hls.quality_live(files, Some(q)) {
             continue;
         }
         let text = std::fs::read_to_string(files.playlist_path(Some(q))).unwrap_or_default();
@@ -52,9 +74,10 @@ pub async fn playlist(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerR
             quality: q.to_string(),
             uri: format!("/{room}/playlist/{q}.m3u8"),
             bandwidth,
+            resolution: hls::nominal_resolution(q),
         });
     }
-    Ok(playlist_response(hls::master_playlist(&variants)))
+    playlist_response(hls::master_playlist(&variants))
 }
 
 /// `GET /{streamer}/playlist/{quality}.m3u8`: one configured quality's live playlist.

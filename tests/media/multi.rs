@@ -1,5 +1,7 @@
 //! Several qualities: the exec-transcoding config (`infra/nginx/rtmp-multi.conf`) writes one
-//! rendition per configured quality, the page offers them, and each one plays.
+//! rendition per configured quality, the master playlist lists them, the page starts on "Auto"
+//! (hls.js picking among them), and a chosen quality plays — switched to in place, without
+//! reloading the video — and is remembered.
 
 use crate::browser::{js, video};
 use crate::env::{serial, Need};
@@ -77,7 +79,7 @@ async fn every_quality_is_offered_and_plays() {
     // The master playlist names both.
     let master = stack
         .http
-        .get(stack.site("/dave/playlist.m3u8"))
+        .get(stack.site("/dave/master.m3u8"))
         .send()
         .await
         .expect("master playlist")
@@ -85,15 +87,36 @@ async fn every_quality_is_offered_and_plays() {
         .await
         .expect("master text");
     for q in QUALITIES {
-        assert!(master.contains(q), "{q} missing from {master}");
+        assert!(
+            master.contains(&format!("NAME=\"{q}\"")),
+            "{q} missing from {master}"
+        );
     }
+    assert!(master.contains("RESOLUTION=854x480"), "{master}");
 
     let driver = Driver::start().await.expect("chromedriver");
     let browser = driver.browser(Size::Desktop).await;
     let c = &browser.client;
     watch(&stack, c, "dave").await;
+    let picked = "return document.getElementById('quality').value;";
+    assert_eq!(js(c, picked).await, "Auto", "Auto is the default");
+    // Every reload of the media element would fire `emptied`: a switch in place fires none.
+    let count = "window.emptied = 0; document.querySelector('video')
+                 .addEventListener('emptied', () => { window.emptied += 1; }); return null;";
+    js(c, count).await;
     play_quality(c, "480P", 480).await;
     play_quality(c, "Original", SOURCE_HEIGHT as u64).await;
+    assert_eq!(
+        js(c, "return window.emptied;").await,
+        0,
+        "switched in place"
+    );
+    c.refresh().await.expect("reload the page");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while js(c, picked).await != "Original" {
+        assert!(Instant::now() < deadline, "the choice is not remembered");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
     assert_no_key_anywhere(&stack, "dave", QUALITIES, &key, &[c]).await;
     obs.stop();
     browser.close().await;

@@ -315,6 +315,12 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/{streamer}/master.m3u8",
+            "master_playlist",
+            handler!(playlists::master_playlist),
+        ),
+        r(
+            Method::GET,
             "/{streamer}/playlist/{file}",
             "quality_playlist",
             handler!(playlists::quality_playlist),

@@ -1,9 +1,12 @@
 // The video player: hls.js (vendored, loaded only when a stream is live) on MediaSource browsers,
 // native HLS elsewhere (iOS Safari). Shows offline / loading / stalled states, starts by itself
-// when the stream goes live, and remembers volume and quality per browser.
+// when the stream goes live, and remembers volume and quality per browser. With qualities
+// configured it plays the master playlist: "Auto" (the default) lets hls.js pick by bandwidth
+// and player size, a chosen quality is switched to in place, without restarting the video.
 import { load, save } from './storage.js';
 
 const RETRY_MS = 3000;
+const AUTO = 'Auto';
 let hlsScript = null;
 
 /** Loads the vendored hls.js once; resolves to the Hls class (or null if it cannot load). */
@@ -38,13 +41,14 @@ export class Player {
     this.mediaRecoveries = 0;
     this.generation = 0;
 
+    const choices = this.qualities.length ? [AUTO, ...this.qualities] : [];
     const saved = load('player.quality');
-    this.quality = this.qualities.includes(saved) ? saved : this.qualities[0] || null;
+    this.quality = choices.includes(saved) ? saved : choices[0] || null;
     if (this.qualitySelect && this.quality) this.qualitySelect.value = this.quality;
     this.qualitySelect?.addEventListener('change', () => {
       this.quality = this.qualitySelect.value;
       save('player.quality', this.quality);
-      if (this.live) this.start();
+      this.applyQuality();
     });
 
     const volume = load('player.volume', { volume: 1, muted: false });
@@ -79,10 +83,41 @@ export class Player {
     this.unmuteButton.hidden = !on;
   }
 
-  /** The playlist URL for the chosen quality (or the plain one when none is configured). */
-  sourceUrl() {
+  /**
+   * The playlist to load: the plain one when no qualities are configured; else the master
+   * playlist for hls.js (it switches between its levels) and for native HLS on Auto, or the
+   * chosen quality's own playlist for native HLS.
+   */
+  sourceUrl(withHlsJs) {
     if (!this.quality) return this.playlist;
-    return `/${encodeURIComponent(this.room)}/playlist/${encodeURIComponent(this.quality)}.m3u8`;
+    const room = encodeURIComponent(this.room);
+    if (withHlsJs || this.quality === AUTO) return `/${room}/master.m3u8`;
+    return `/${room}/playlist/${encodeURIComponent(this.quality)}.m3u8`;
+  }
+
+  /** The hls.js level of the chosen quality; -1 (automatic) for Auto or one not offered. */
+  levelIndex() {
+    if (!this.hls || this.quality === AUTO) return -1;
+    return this.hls.levels.findIndex((level) => level.name === this.quality);
+  }
+
+  /** A new choice: hls.js switches level at the next segment; native HLS needs a new source. */
+  applyQuality() {
+    if (!this.live) return;
+    if (this.hls && this.hls.levels.length) {
+      this.hls.nextLevel = this.levelIndex();
+      this.showAutoLevel();
+    } else {
+      this.start();
+    }
+  }
+
+  /** On Auto, the picker says which quality hls.js is playing: "Auto (480P)". */
+  showAutoLevel() {
+    const option = this.qualitySelect?.querySelector(`option[value="${AUTO}"]`);
+    if (!option) return;
+    const level = this.hls?.levels[this.hls.currentLevel];
+    option.textContent = this.quality === AUTO && level?.name ? `${AUTO} (${level.name})` : AUTO;
   }
 
   /** Follows the live flag from /info: starts playback on going live, stops on going offline. */
@@ -97,13 +132,19 @@ export class Player {
     this.teardown();
     const generation = ++this.generation;
     this.setState('loading');
-    const url = this.sourceUrl();
     const Hls = window.MediaSource || window.ManagedMediaSource ? await loadHls(this.root.dataset.hlsSrc) : null;
     if (generation !== this.generation) return;
-    if (Hls && Hls.isSupported()) {
-      const hls = new Hls({ liveSyncDurationCount: 3, backBufferLength: 30 });
+    const withHlsJs = Boolean(Hls && Hls.isSupported());
+    const url = this.sourceUrl(withHlsJs);
+    if (withHlsJs) {
+      const hls = new Hls({ liveSyncDurationCount: 3, backBufferLength: 30, capLevelToPlayerSize: true });
       this.hls = hls;
-      hls.on(Hls.Events.MANIFEST_PARSED, () => this.play());
+      hls.on(Hls.Events.MANIFEST_PARSED, () => {
+        const level = this.levelIndex();
+        if (level >= 0) hls.currentLevel = level;
+        this.play();
+      });
+      hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showAutoLevel());
       hls.on(Hls.Events.ERROR, (_event, data) => {
         if (data.fatal) this.onFatal(Hls, data);
       });

@@ -71,15 +71,34 @@ pub struct Variant {
     pub uri: String,
     /// Bits per second (required by the HLS spec; estimated from the segments).
     pub bandwidth: u64,
+    /// Width and height, when the quality's name says them ([`nominal_resolution`]).
+    pub resolution: Option<(u32, u32)>,
+}
+
+/// The frame size a quality's name stands for: `480P` (any case) is 480 lines at 16:9 —
+/// what the shipped transcoding configs make of a 16:9 source (`scale=-2:480`). `None` for
+/// other names (`Original` is whatever the streamer sends), so a master playlist leaves
+/// RESOLUTION out rather than guess it.
+pub fn nominal_resolution(quality: &str) -> Option<(u32, u32)> {
+    let lines: u32 = quality.strip_suffix(['p', 'P'])?.parse().ok()?;
+    if !(144..=4320).contains(&lines) {
+        return None;
+    }
+    let width = (lines * 16 / 9 + 1) & !1;
+    Some((width, lines))
 }
 
 /// A master playlist listing each variant, in the order given.
 pub fn master_playlist(variants: &[Variant]) -> String {
     let mut out = String::from("#EXTM3U\n#EXT-X-VERSION:3\n");
     for v in variants {
+        let resolution = v
+            .resolution
+            .map(|(w, h)| format!(",RESOLUTION={w}x{h}"))
+            .unwrap_or_default();
         let _ = writeln!(
             out,
-            "#EXT-X-STREAM-INF:BANDWIDTH={},NAME=\"{}\"\n{}",
+            "#EXT-X-STREAM-INF:BANDWIDTH={}{resolution},NAME=\"{}\"\n{}",
             v.bandwidth.max(1),
             v.quality,
             v.uri
@@ -164,14 +183,23 @@ mod tests {
         let bw = estimate_bandwidth(NGINX, |f| (f == "other-1.ts").then_some(375_000));
         assert_eq!(bw, Some(1_000_000));
         assert_eq!(estimate_bandwidth("#EXTM3U\n", |_| Some(1)), None);
-        let m = master_playlist(&[Variant {
-            quality: "720P".into(),
-            uri: "/bob/playlist/720P.m3u8".into(),
-            bandwidth: 5,
-        }]);
+        let variant = |quality: &str, bandwidth| Variant {
+            quality: quality.into(),
+            uri: format!("/bob/playlist/{quality}.m3u8"),
+            bandwidth,
+            resolution: nominal_resolution(quality),
+        };
+        let m = master_playlist(&[variant("Original", 9), variant("720P", 5)]);
         assert_eq!(
             m,
-            "#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-STREAM-INF:BANDWIDTH=5,NAME=\"720P\"\n/bob/playlist/720P.m3u8\n"
+            "#EXTM3U\n#EXT-X-VERSION:3\n\
+             #EXT-X-STREAM-INF:BANDWIDTH=9,NAME=\"Original\"\n/bob/playlist/Original.m3u8\n\
+             #EXT-X-STREAM-INF:BANDWIDTH=5,RESOLUTION=1280x720,NAME=\"720P\"\n/bob/playlist/720P.m3u8\n"
         );
+        assert_eq!(nominal_resolution("480p"), Some((854, 480)));
+        assert_eq!(nominal_resolution("1080P"), Some((1920, 1080)));
+        for other in ["Original", "P", "99999P", "-480P", "480"] {
+            assert_eq!(nominal_resolution(other), None, "{other}");
+        }
     }
 }

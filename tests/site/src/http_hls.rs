@@ -93,6 +93,8 @@ pub async fn rename_mode_playlists_hide_the_key_and_segments_resolve_back(backen
         assert_eq!(live(&site, "bob").await, false);
         assert_eq!(site.get("/bob/playlist.m3u8").await.status(), 404);
         site.age_playlist(KEY, Duration::from_secs(2));
+        let master = site.get("/bob/master.m3u8").await.status();
+        assert_eq!(master, 404, "no master playlist without video_qualities");
         let fresh = live(&site, "bob").await;
         assert_eq!(fresh, true, "within live_indicator_delay (20 s)");
     }
@@ -150,6 +152,22 @@ pub async fn qualities_get_a_master_playlist_and_their_own_playlists(backend: Ba
     assert!(master.contains("#EXT-X-STREAM-INF:BANDWIDTH="), "{master}");
     let qualities = ["/bob/playlist/Original.m3u8", "/bob/playlist/720P.m3u8"];
     assert_eq!(uris(&master), qualities);
+    // The master playlist has its own URL too (SPEC §9), with the frame size a quality's name
+    // says (none for Original: it is whatever the streamer sends).
+    let r = site.get("/bob/master.m3u8").await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/vnd.apple.mpegurl");
+    let own = r.text().await.unwrap();
+    assert_eq!(uris(&own), qualities);
+    let inf: Vec<&str> = own
+        .lines()
+        .filter(|l| l.starts_with("#EXT-X-STREAM-INF:"))
+        .collect();
+    assert!(!inf[0].contains("RESOLUTION"), "{own}");
+    assert!(
+        inf[1].contains(",RESOLUTION=1280x720,NAME=\"720P\""),
+        "{own}"
+    );
 
     let text = site.get("/bob/playlist/720P.m3u8").await.text().await;
     let text = text.unwrap();
@@ -168,8 +186,18 @@ pub async fn qualities_get_a_master_playlist_and_their_own_playlists(backend: Ba
     // Liveness follows the first quality.
     site.age_playlist(&format!("{KEY}_Original"), Duration::from_secs(60));
     assert_eq!(live(&site, "bob").await, false);
-    let gone = ["/bob/playlist.m3u8", "/bob/playlist/Original.m3u8"];
+    let gone = [
+        "/bob/playlist.m3u8",
+        "/bob/master.m3u8",
+        "/bob/playlist/Original.m3u8",
+    ];
     assert_statuses(&site, 404, &gone).await;
+
+    // The viewer password covers it like every playlist.
+    site.age_playlist(&format!("{KEY}_Original"), Duration::ZERO);
+    assert_eq!(site.get("/bob/master.m3u8").await.status(), 200);
+    site.set_password("bob", Some("hunter2"));
+    assert_eq!(site.get("/bob/master.m3u8").await.status(), 403);
 }
 
 pub async fn redirect_mode_finds_files_by_room(backend: Backend) {
