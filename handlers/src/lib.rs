@@ -70,6 +70,7 @@ mod routing;
 mod rules_api;
 mod segments;
 mod streamer_settings;
+mod thumbnails;
 mod viewer_pass;
 
 pub use context::{Ctx, CtxError, Schema};

@@ -62,6 +62,8 @@ pub struct Config {
     pub streams: StreamsConfig,
     #[serde(default)]
     pub metrics: MetricsConfig,
+    #[serde(default)]
+    pub thumbnails: ThumbnailsConfig,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -147,6 +149,41 @@ pub struct HlsConfig {
     pub accel_redirect: Option<String>,
 }
 
+/// Live thumbnails (SPEC §9): a frame of the newest HLS segment, taken by ffmpeg on the host
+/// that reads `hls_dir`, kept in `dir` under the room's name (never the key's).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ThumbnailsConfig {
+    /// The ffmpeg to run; empty turns thumbnails off (`/{streamer}/thumbnail.jpg` is 404).
+    #[serde(default = "default_ffmpeg")]
+    pub ffmpeg: String,
+    /// Where the frames are kept; absent: `rsstreaming-thumbnails` in the system's temp dir.
+    #[serde(default)]
+    pub dir: Option<PathBuf>,
+}
+
+impl Default for ThumbnailsConfig {
+    fn default() -> Self {
+        Self {
+            ffmpeg: default_ffmpeg(),
+            dir: None,
+        }
+    }
+}
+
+impl ThumbnailsConfig {
+    /// The folder the frames are kept in.
+    pub fn dir(&self) -> PathBuf {
+        self.dir
+            .clone()
+            .unwrap_or_else(|| std::env::temp_dir().join("rsstreaming-thumbnails"))
+    }
+}
+
+fn default_ffmpeg() -> String {
+    "ffmpeg".into()
+}
+
 /// Stream sessions (SPEC §8): how often `serve` samples the viewers and chatters of live streams.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,6 +247,8 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["hls", "accel_redirect"], Leaf::Text),
     (&["streams", "sample_secs"], Leaf::Number),
     (&["metrics", "allow"], Leaf::List),
+    (&["thumbnails", "ffmpeg"], Leaf::Text),
+    (&["thumbnails", "dir"], Leaf::Text),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.

@@ -19,3 +19,4 @@ mod multi;
 mod protected;
 mod refused;
 mod streams;
+mod thumbnail;

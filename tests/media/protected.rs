@@ -4,7 +4,6 @@
 
 use crate::env::{serial, Need};
 use crate::flow::watch;
-use crate::layouts::new_key;
 use crate::stack::{Layout, Options, Stack};
 use reqwest::StatusCode;
 use rsstreaming_testkit::browser::{Driver, Size};
@@ -15,9 +14,8 @@ async fn protected_stream_segments_need_the_pass_through_nginx() {
     let Some(_one) = serial(Need::Browser).await else {
         return;
     };
-    let stack = Stack::start(Options::new(Layout::Redirect, "redirect")).await;
-    let key = new_key();
-    stack.add_streamer("carol", &key);
+    let (stack, key) =
+        Stack::with_streamer(Options::new(Layout::Redirect, "redirect"), "carol").await;
     stack.site.set_password("carol", Some("letmein"));
     let mut obs = stack.publish(&key);
 

@@ -270,6 +270,27 @@ impl Stack {
         obs
     }
 
+    /// Stops `obs` and waits until `streamer`'s page says offline (20 s at most, else the
+    /// test fails with the stack's logs).
+    pub async fn stop_publishing(&self, streamer: &str, obs: &mut Publisher) {
+        obs.stop();
+        let offline = self.wait_live(streamer, false, Duration::from_secs(20));
+        if offline.await.is_none() {
+            panic!(
+                "{streamer} still live after the publisher stopped\n{}",
+                self.logs()
+            );
+        }
+    }
+
+    /// A stack of `opts` with one streamer, `streamer`, and its new key.
+    pub async fn with_streamer(opts: Options, streamer: &str) -> (Stack, String) {
+        let stack = Stack::start(opts).await;
+        let key = crate::layouts::new_key();
+        stack.add_streamer(streamer, &key);
+        (stack, key)
+    }
+
     /// `GET url`, with a `Cookie` header if given.
     pub async fn get(&self, url: &str, cookie: Option<&str>) -> reqwest::Response {
         let mut req = self.http.get(url);

@@ -3,7 +3,6 @@
 //! `GET /api/streams` reports it afterwards with figures that match what happened.
 
 use crate::env::{serial, Need};
-use crate::layouts::new_key;
 use crate::stack::{Layout, Options, Stack};
 use rsstreaming_testkit::Chat;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -20,9 +19,7 @@ async fn a_published_stream_is_reported_with_sane_figures_after_it_ends() {
     };
     let mut opts = Options::new(Layout::Single, "rename");
     opts.yaml = "streams:\n  sample_secs: 1\n";
-    let stack = Stack::start(opts).await;
-    let key = new_key();
-    stack.add_streamer("erin", &key);
+    let (stack, key) = Stack::with_streamer(opts, "erin").await;
     let api = stack.site.api("erin", &key);
     assert!(api.streams().await.is_empty());
 
@@ -43,14 +40,7 @@ async fn a_published_stream_is_reported_with_sane_figures_after_it_ends() {
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
     tokio::time::sleep(Duration::from_secs(2)).await;
-    obs.stop();
-    if stack
-        .wait_live("erin", false, Duration::from_secs(20))
-        .await
-        .is_none()
-    {
-        panic!("still live after the publisher stopped\n{}", stack.logs());
-    }
+    stack.stop_publishing("erin", &mut obs).await;
     let deadline = Instant::now() + Duration::from_secs(10);
     let streams = loop {
         let streams = api.streams().await;

@@ -134,26 +134,20 @@ pub async fn run(config_path: &Path, action: StreamerAction) -> anyhow::Result<(
             store
                 .set_description(&user.username, description.as_deref())
                 .await?;
-            println!(
-                "description of {} {}",
-                user.username,
-                if description.is_some() {
-                    "set"
-                } else {
-                    "cleared"
-                }
-            );
+            let done = if description.is_some() {
+                "set"
+            } else {
+                "cleared"
+            };
+            println!("description of {} {done}", user.username);
         }
         StreamerAction::Password { user, password } => {
             let password = password.filter(|p| !p.is_empty());
             store
                 .set_streampass(&user.username, password.as_deref())
                 .await?;
-            println!(
-                "viewer password of {} {}",
-                user.username,
-                if password.is_some() { "set" } else { "removed" }
-            );
+            let done = if password.is_some() { "set" } else { "removed" };
+            println!("viewer password of {} {done}", user.username);
         }
         StreamerAction::Chat { user, setting } => {
             let setting: ChatSetting = setting.parse().map_err(anyhow::Error::msg)?;

@@ -3,7 +3,7 @@
 use super::{HandlerFuture, Params, Route};
 use crate::{
     api, api_bans, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes,
-    publish_hooks, rules_api, segments, Ctx,
+    publish_hooks, rules_api, segments, thumbnails, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -312,6 +312,12 @@ pub fn routes() -> Vec<Route> {
             "/{streamer}/playlist.m3u8",
             "playlist",
             handler!(playlists::playlist),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/thumbnail.jpg",
+            "thumbnail",
+            handler!(thumbnails::thumbnail),
         ),
         r(
             Method::GET,

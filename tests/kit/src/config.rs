@@ -4,12 +4,19 @@
 use crate::machine::missing;
 use std::path::{Path, PathBuf};
 
-/// Writes `dir/config.yaml` using `db_url` and `dir/hls` as `hls_dir`, plus any extra YAML.
+/// Writes `dir/config.yaml` using `db_url`, `dir/hls` as `hls_dir` and — unless the extra
+/// YAML has its own `thumbnails` — `dir/thumbs` for the thumbnails (so no two sites share the
+/// system's temp folder), plus any extra YAML.
 pub fn write_config(dir: &Path, db_url: &str, extra_yaml: &str) -> PathBuf {
     let path = dir.join("config.yaml");
+    let thumbs = match extra_yaml.contains("thumbnails:") {
+        true => String::new(),
+        false => format!("thumbnails:\n  dir: \"{}\"\n", dir.join("thumbs").display()),
+    };
     let text = format!(
-        "database:\n  url: \"{db_url}\"\nsecret_key: \"test-secret\"\nhls_dir: \"{}\"\n{extra_yaml}\n",
-        dir.join("hls").display()
+        "database:\n  url: \"{db_url}\"\nsecret_key: \"test-secret\"\nhls_dir: \"{}\"\n\
+         {thumbs}{extra_yaml}\n",
+        dir.join("hls").display(),
     );
     std::fs::create_dir_all(dir.join("hls")).expect("hls dir");
     std::fs::write(&path, text).expect("write config");

@@ -337,3 +337,37 @@ pub async fn no_public_response_contains_the_key(backend: Backend) {
         }
     }
 }
+
+/// `/{streamer}/thumbnail.jpg` without a frame to show: offline, an unknown streamer, segments
+/// ffmpeg cannot decode (this suite's are not video), thumbnails turned off — 404 each, no
+/// temporary file left behind, the key in no name; behind the password, 403 first.
+pub async fn a_thumbnail_is_404_without_a_frame_to_show(backend: Backend) {
+    let site = bob().start(backend).await;
+    assert_eq!(
+        site.get("/bob/thumbnail.jpg").await.status(),
+        404,
+        "offline"
+    );
+    assert_eq!(site.get("/nobody/thumbnail.jpg").await.status(), 404);
+    site.write_stream(KEY, &[1, 2], Duration::ZERO);
+    assert_eq!(live(&site, "bob").await, true);
+    assert_eq!(
+        site.get("/bob/thumbnail.jpg").await.status(),
+        404,
+        "no video"
+    );
+    let thumbs = site.dir.path().join("thumbs");
+    let left: Vec<_> = std::fs::read_dir(&thumbs)
+        .map(|d| d.map(|e| e.unwrap().file_name()).collect())
+        .unwrap_or_default();
+    assert!(left.is_empty(), "{left:?}");
+    site.set_password("bob", Some("hunter2"));
+    assert_eq!(site.get("/bob/thumbnail.jpg").await.status(), 403);
+
+    let off = bob()
+        .yaml("thumbnails:\n  ffmpeg: \"\"\n")
+        .start(backend)
+        .await;
+    off.write_stream(KEY, &[1], Duration::ZERO);
+    assert_eq!(off.get("/bob/thumbnail.jpg").await.status(), 404, "off");
+}

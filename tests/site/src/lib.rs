@@ -94,6 +94,7 @@ macro_rules! site_tests {
                 redirect_mode_finds_files_by_room,
                 accel_redirect_hands_segments_to_nginx,
                 no_public_response_contains_the_key,
+                a_thumbnail_is_404_without_a_frame_to_show,
             ],
             http_live: [viewers_members_and_api_posts_meet_the_chat],
             http_operator: [
