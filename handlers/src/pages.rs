@@ -24,18 +24,31 @@ struct ListedStreamer {
     viewers: usize,
     description: String,
     protected: bool,
+    /// "live for 2 h 5 min" while live (since its stream started), else none.
+    live_for: Option<String>,
+    /// "live 3 h ago": when its last stream ended, if it ever streamed.
+    last_live: Option<String>,
+    /// Whether the card shows the live thumbnail (live, and open to this visitor).
+    thumbnail: bool,
+    #[serde(skip)]
+    last_ended: i64,
 }
 
-/// `GET /`: every streamer, live ones first, then by name. A protected stream shows its live
-/// dot and lock, but its description and viewer count only to visitors holding its pass (the
-/// same data `/{streamer}/info` refuses them).
+/// `GET /`: live streams first, most viewers first, as cards with their thumbnail, viewers,
+/// description and how long they have been live; then the others, the most recently live
+/// first ("live 3 h ago"), then those that never streamed, by name. A protected stream shows
+/// its live dot and lock, but its thumbnail, description and viewer count only to visitors
+/// holding its pass (the same data `/{streamer}/info` refuses them).
 pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
     let streamers = ctx.store.streamers().await?;
+    let times = ctx.store.stream_times().await?;
     let listing = ctx.hls.listing()?;
+    let now = rsstreaming_shared::store::now_ms();
     let mut rows = Vec::with_capacity(streamers.len());
     for s in streamers {
         let st = liveness(&ctx, &s, listing.as_ref()).await?;
         let open = may_view(&ctx, &req, &s);
+        let t = times.get(s.room().as_str()).copied().unwrap_or_default();
         rows.push(ListedStreamer {
             room: s.room(),
             live: st.live,
@@ -43,16 +56,52 @@ pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
             protected: s.streampass.is_some(),
             description: if open { s.description } else { String::new() },
             username: s.username,
+            live_for: t
+                .live_since
+                .filter(|_| st.live)
+                .map(|t| match span(now - t) {
+                    None => "just went live".into(),
+                    Some(span) => format!("live for {span}"),
+                }),
+            last_live: t
+                .last_ended
+                .filter(|_| !st.live)
+                .map(|t| match span(now - t) {
+                    None => "live just now".into(),
+                    Some(span) => format!("live {span} ago"),
+                }),
+            thumbnail: st.live && open,
+            last_ended: t.last_ended.unwrap_or(i64::MIN),
         });
     }
-    // The store lists by name already; a stable sort keeps that order within each group.
-    rows.sort_by_key(|r| !r.live);
+    // The store lists by name already; a stable sort keeps that order among equals.
+    rows.sort_by_key(|r| {
+        (
+            !r.live,
+            std::cmp::Reverse(r.viewers),
+            std::cmp::Reverse(r.last_ended),
+        )
+    });
+    // Thumbnails change every 20 s: the list's quiet refresh asks for the new one.
+    let frame = now / 20_000;
     let page = render(
         &ctx,
         "index.html",
-        minijinja::context! { streamers => rows },
+        minijinja::context! { streamers => rows, frame => frame },
     )?;
     Ok(html(StatusCode::OK, page))
+}
+
+/// A time span as a front page says it: "12 min", "2 h 5 min", "3 d"; none under a minute.
+fn span(ms: i64) -> Option<String> {
+    let mins = ms.max(0) / 60_000;
+    Some(match mins {
+        0 => return None,
+        1..=59 => format!("{mins} min"),
+        60..=1439 if mins % 60 == 0 => format!("{} h", mins / 60),
+        60..=1439 => format!("{} h {} min", mins / 60, mins % 60),
+        _ => format!("{} d", mins / 1440),
+    })
 }
 
 /// The streamer named in the path, or a 404 response.
@@ -208,4 +257,20 @@ pub async fn emotes(ctx: Ctx, _req: Request<Bytes>, _p: Params) -> HandlerResult
     let mut r = json(StatusCode::OK, &list);
     respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
     Ok(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::span;
+
+    #[test]
+    fn spans_read_as_a_person_says_them() {
+        let min = 60_000;
+        assert_eq!(span(59_999), None);
+        assert_eq!(span(-5), None);
+        assert_eq!(span(12 * min).as_deref(), Some("12 min"));
+        assert_eq!(span(120 * min).as_deref(), Some("2 h"));
+        assert_eq!(span(125 * min).as_deref(), Some("2 h 5 min"));
+        assert_eq!(span(3 * 1440 * min + 7).as_deref(), Some("3 d"));
+    }
 }

@@ -31,7 +31,9 @@ pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS, RULES_CHANGED};
 pub use profile::{check_profile_url, ProfileLink, MAX_PROFILE_LINKS, MAX_PROFILE_URL};
 pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
-pub use streams::{OpenStream, StreamSample, StreamSummary, MAX_LISTED as MAX_STREAMS_LISTED};
+pub use streams::{
+    OpenStream, StreamSample, StreamSummary, StreamTimes, MAX_LISTED as MAX_STREAMS_LISTED,
+};
 pub use tokens::TokenInfo;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};

@@ -10,6 +10,7 @@
 use super::{inserted, now_ms, Store, StoreResult};
 use serde::Serialize;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// The most streams `GET /api/streams` and `streamer streams` list (the newest).
 pub const MAX_LISTED: i64 = 200;
@@ -43,6 +44,14 @@ pub struct StreamSample {
 /// The most samples a chart gets (the newest): a day at the default 30 s.
 pub const MAX_SAMPLES: i64 = 2880;
 
+/// When a room went live (its open stream's start) and when it last stopped, for the front
+/// page. Unix ms.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StreamTimes {
+    pub live_since: Option<i64>,
+    pub last_ended: Option<i64>,
+}
+
 /// An open stream, for the sampler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenStream {
@@ -74,6 +83,25 @@ impl Store {
                 .execute(&self.pool)
                 .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// Every room's [`StreamTimes`], in one query (rooms that never streamed are absent).
+    pub async fn stream_times(&self) -> StoreResult<HashMap<String, StreamTimes>> {
+        let rows = sqlx::query(
+            "SELECT room, MAX(CASE WHEN open_room IS NOT NULL THEN started_at END) AS live_since, \
+             MAX(ended_at) AS last_ended FROM streams GROUP BY room",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let times = StreamTimes {
+                    live_since: r.try_get("live_since")?,
+                    last_ended: r.try_get("last_ended")?,
+                };
+                Ok((super::text(r, "room")?, times))
+            })
+            .collect()
     }
 
     /// Every stream open now, on any room.

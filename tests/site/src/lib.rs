@@ -12,6 +12,7 @@ pub mod http_api;
 pub mod http_bans;
 pub mod http_dashboard;
 pub mod http_dashboard_moderation;
+pub mod http_front;
 pub mod http_guard;
 pub mod http_hls;
 pub mod http_live;
@@ -79,6 +80,7 @@ macro_rules! site_tests {
                 the_moderation_page_changes_the_chat_as_its_commands_do,
                 a_timeout_from_the_dashboard_reaches_a_chatter_on_another_instance,
             ],
+            http_front: [the_front_page_orders_live_streams_by_viewers_then_by_when_last_live],
             http_profile: [the_mastodon_command_and_the_dashboard_set_the_profile_links],
             http_guard: [
                 api_key_budget_stops_the_right_key_per_address_and_per_streamer,
