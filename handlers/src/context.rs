@@ -62,14 +62,11 @@ impl Ctx {
             Schema::RequireCurrent => store.require_current_schema().await,
         }
         .map_err(CtxError::Schema)?;
-        let secret: Arc<str> = match config.secret_key.as_deref().filter(|s| !s.is_empty()) {
-            Some(s) => s.into(),
-            None => store
-                .setting_or_insert("secret_key", rsstreaming_shared::auth::generate_secret)
-                .await
-                .map_err(CtxError::Secret)?
-                .into(),
-        };
+        let secret: Arc<str> = store
+            .site_secret(config.secret_key.as_deref())
+            .await
+            .map_err(CtxError::Secret)?
+            .into();
         let state = rsstreaming_shared::state::connect(&config)
             .await
             .map_err(CtxError::Redis)?

@@ -34,6 +34,7 @@ use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::config::PublishMode;
 use rsstreaming_shared::net::{allowed, blocks, IpBlock};
 use rsstreaming_shared::store::{event_kind, now_ms, NewEvent, Streamer};
+use rsstreaming_shared::webhooks;
 use std::net::IpAddr;
 
 /// The hook's fields: the query string, then (for POST) the form body.
@@ -139,7 +140,9 @@ pub async fn on_publish(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerRes
                 .await?;
             // One stream a room: a second publish while one is open (a transcode's relays
             // never get here) continues it.
-            ctx.store.open_stream(&room, now_ms()).await?;
+            if ctx.store.open_stream(&room, now_ms()).await? {
+                tell_webhooks(&ctx, &s, webhooks::STREAM_STARTED).await?;
+            }
             tracing::info!(streamer = %s.username, %app, %client, "publish accepted");
             Ok(match ctx.hls.mode() {
                 PublishMode::Rename => respond::text(StatusCode::OK, "ok\n"),
@@ -187,7 +190,9 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
     };
     if let Some(s) = streamer {
         let room = s.room();
-        ctx.store.close_stream(&room, now_ms()).await?;
+        if ctx.store.close_stream(&room, now_ms()).await? {
+            tell_webhooks(&ctx, &s, webhooks::STREAM_STOPPED).await?;
+        }
         let start = ctx
             .store
             .latest_event(&room, event_kind::STREAM_START)
@@ -213,4 +218,25 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
         }
     }
     ok()
+}
+
+/// Queues `event` of `s`'s stream for its webhooks and the site's (`serve` delivers them),
+/// with the stream page's address when the site knows its public origin.
+async fn tell_webhooks(
+    ctx: &Ctx,
+    s: &Streamer,
+    event: &str,
+) -> Result<(), crate::respond::HandlerError> {
+    let origin = ctx.config.public_origins.first();
+    let url = origin.map(|o| format!("{}/{}/", o.trim_end_matches('/'), s.room()));
+    let what = webhooks::Event {
+        event,
+        streamer: &s.username,
+        at: now_ms() / 1000,
+        url,
+    };
+    ctx.store
+        .queue_webhooks(&s.room(), event, |format| what.body(format))
+        .await?;
+    Ok(())
 }

@@ -34,6 +34,7 @@ pub mod post;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod webhooks;
 
 pub use config::Config;
 pub use store::{Store, StoreError};

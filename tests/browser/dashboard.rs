@@ -163,15 +163,11 @@ async fn sign_in_see_the_viewers_chart_and_change_the_description() {
 /// Every form of the settings and moderation pages the first test does not send: the page,
 /// the form, the field set (`#id`) and its value — once the answer is shown, the field holds
 /// the value (a select, a number) or the page shows it (a saved password, a listed name).
+#[rustfmt::skip] // a table: one row per line
 const FIELD_FORMS: &[(&str, &str, &str, &str)] = &[
     ("settings", "setting-streampass", "streampass", "letmein"),
     ("settings", "setting-chat", "chat-setting", "hidden"),
-    (
-        "settings",
-        "setting-mastodon",
-        "mastodon",
-        "https://mastodon.social/@amy",
-    ),
+    ("settings", "setting-mastodon", "mastodon", "https://m.example/@amy"),
     ("moderation", "form-timeout", "timeout-username", "nosy"),
     ("moderation", "form-pin", "pin-message", "Be kind"),
     ("moderation", "form-slow", "slow-seconds", "5"),
@@ -179,14 +175,32 @@ const FIELD_FORMS: &[(&str, &str, &str, &str)] = &[
     ("moderation", "form-links", "links-rule", "off"),
     ("moderation", "form-chatmode", "chat-mode", "registered"),
     ("moderation", "form-filter-add", "filter-new", "heck"),
+    ("webhooks", "form-webhook", "webhook-url", "https://h.example/amy"),
 ];
 
-/// The buttons that undo some of those (lift the timeout, unpin, remove the filter): the
-/// button, and what is gone once the answer is shown.
-const UNDO_BUTTONS: &[(&str, &str)] = &[
-    ("#sanctions-table button[type=submit]", "#sanctions-table"),
-    ("button[aria-label='Unpin the message']", "#pinned-now"),
-    ("#filter-list button[type=submit]", "#filter-list"),
+/// The buttons that undo some of those (lift the timeout, unpin, remove the filter and the
+/// webhook): the page, the button, and what is gone once the answer is shown.
+const UNDO_BUTTONS: &[(&str, &str, &str)] = &[
+    (
+        "moderation",
+        "#sanctions-table button[type=submit]",
+        "#sanctions-table",
+    ),
+    (
+        "moderation",
+        "button[aria-label='Unpin the message']",
+        "#pinned-now",
+    ),
+    (
+        "moderation",
+        "#filter-list button[type=submit]",
+        "#filter-list",
+    ),
+    (
+        "webhooks",
+        "#webhooks-table button[type=submit]",
+        "#webhooks-table",
+    ),
 ];
 
 /// Runs `fill` on the page, clicks `submit`, and waits until the answer — a new document, not
@@ -212,23 +226,26 @@ async fn every_settings_and_moderation_form_works_on_a_phone() {
     b.click("button[type=submit].primary").await;
     b.wait_until("location.pathname === '/amy/dashboard'", "signed in")
         .await;
-    for (section, form, field, value) in FIELD_FORMS {
-        let page = site.url(&format!("/amy/dashboard/{section}"));
-        b.goto(&page).await;
+    // Each form: the fill, the button, and what holds on the answer. A select or a number shows
+    // the stored value; a text or URL field shows it, or is empty again and the page shows
+    // what was saved.
+    let fields = FIELD_FORMS.iter().map(|(section, form, field, value)| {
         let fill = format!("document.getElementById('{field}').value = '{value}';");
-        let submit = format!("#{form} button[type=submit]");
-        // A select, a number or a URL shows the stored value; a text field is empty again and the
-        // page shows what was saved.
         let then = format!(
-            "(f => f.tagName === 'SELECT' || f.type !== 'text' ? f.value === '{value}' : \
-             document.querySelector('main').innerText.includes('{value}'))\
+            "(f => f.tagName === 'SELECT' || f.type === 'number' ? f.value === '{value}' : \
+             f.value === '{value}' || document.querySelector('main').innerText.includes('{value}'))\
              (document.getElementById('{field}'))"
         );
-        send_form(&b, &fill, &submit, &then).await;
-    }
-    for (button, gone) in UNDO_BUTTONS {
+        (*section, fill, format!("#{form} button[type=submit]"), then)
+    });
+    let undos = UNDO_BUTTONS.iter().map(|(section, button, gone)| {
         let then = format!("!document.querySelector(\"{gone}\")");
-        send_form(&b, "", button, &then).await;
+        (*section, String::new(), button.to_string(), then)
+    });
+    for (section, fill, submit, then) in fields.chain(undos) {
+        b.goto(&site.url(&format!("/amy/dashboard/{section}")))
+            .await;
+        send_form(&b, &fill, &submit, &then).await;
     }
     b.screenshot(&screenshot_dir().join("dashboard-forms-phone.png"))
         .await;

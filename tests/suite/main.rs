@@ -28,3 +28,5 @@ mod store_names;
 mod store_rules;
 mod store_sanctions;
 mod store_sessions;
+mod store_webhooks;
+mod webhooks;

@@ -11,6 +11,7 @@ mod names;
 mod streamer;
 mod streams;
 mod tokens;
+mod webhooks;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use rsstreaming_shared::{Config, Store};
@@ -63,6 +64,11 @@ pub enum Command {
         #[command(subcommand)]
         action: names::NamesAction,
     },
+    /// Receivers of stream events (stream.started, stream.stopped, recording.ready).
+    Webhook {
+        #[command(subcommand)]
+        action: webhooks::WebhookAction,
+    },
     /// Post into a live chat on a streamer's behalf.
     Message {
         #[command(subcommand)]
@@ -95,6 +101,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve(args) => crate::serve::run(&cli.config, args).await,
         Command::Api(args) => api::run(args).await,
         Command::Message { action } => message::run(&cli.config, action).await,
+        Command::Webhook { action } => {
+            webhooks::run(&cli.config, &open_store(&cli.config).await?, action).await
+        }
         Command::Names { action } => names::run(&open_store(&cli.config).await?, action).await,
         Command::Import { source } => import::run(&open_store(&cli.config).await?, source).await,
         Command::Completions { shell } => {

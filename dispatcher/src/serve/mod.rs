@@ -7,6 +7,7 @@
 
 mod dispatch;
 mod sampler;
+mod webhooks;
 
 use crate::gateway::Gateway;
 use anyhow::Context;
@@ -70,6 +71,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
         .context("starting the chat gateway")?;
     let store = ctx.store.clone();
     let sampler = tokio::spawn(sampler::run(ctx.clone()));
+    let webhooks = tokio::spawn(webhooks::run(ctx.clone()));
     let app = Arc::new(App {
         ctx,
         router,
@@ -117,6 +119,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     tracing::info!("shutting down");
     drop(listener);
     sampler.abort();
+    webhooks.abort();
     gateway.shutdown().await;
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

@@ -95,10 +95,7 @@ async fn moderation_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> 
 
 /// `GET /{streamer}/dashboard/moderation`.
 pub async fn moderation(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let session = match signed_in(&ctx, &req, &params).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let session = or_respond!(signed_in(&ctx, &req, &params));
     let query = query_pairs(&req);
     let done = field(&query, "done").and_then(|d| ACTIONS.iter().find(|(a, _)| *a == d));
     let outcome = match done {
@@ -113,10 +110,7 @@ type Made = Result<Result<(), String>, HandlerError>;
 
 /// `POST /{streamer}/dashboard/moderation`: one change.
 pub async fn moderate(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let (session, form) = match posted(&ctx, &req, &params).await? {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
+    let (session, form) = or_respond!(posted(&ctx, &req, &params));
     let s = &session.streamer;
     let get = |k: &str| field(&form, k).unwrap_or("");
     let action = get("action");

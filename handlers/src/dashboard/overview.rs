@@ -52,10 +52,7 @@ async fn chart(ctx: &Ctx, room: &str, stream: &StreamSummary) -> Result<Value, H
 
 /// `GET /{streamer}/dashboard`.
 pub async fn overview(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let session = match signed_in(&ctx, &req, &params).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let session = or_respond!(signed_in(&ctx, &req, &params));
     let s = &session.streamer;
     let room = s.room();
     let live = liveness(&ctx, s, None).await?.live;
@@ -86,10 +83,7 @@ pub async fn overview(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerR
 
 /// `GET /{streamer}/dashboard/streams`: every stream, newest first.
 pub async fn streams(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let session = match signed_in(&ctx, &req, &params).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let session = or_respond!(signed_in(&ctx, &req, &params));
     let streams = ctx.store.streams(&session.streamer.room()).await?;
     let rows: Vec<_> = streams.iter().map(shown).collect();
     let own = minijinja::context! { streams => rows };
@@ -105,10 +99,7 @@ pub async fn streams(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerRe
 /// `GET /{streamer}/dashboard/streams/{id}`: one stream's figures and chart; 404 for an id that
 /// is not one of this streamer's listed streams.
 pub async fn stream(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let session: Session = match signed_in(&ctx, &req, &params).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let session: Session = or_respond!(signed_in(&ctx, &req, &params));
     let room = session.streamer.room();
     let id = params.get("id").and_then(|i| i.parse::<i64>().ok());
     let streams = ctx.store.streams(&room).await?;

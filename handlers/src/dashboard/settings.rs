@@ -39,10 +39,7 @@ async fn settings_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> Ha
 
 /// `GET /{streamer}/dashboard/settings`.
 pub async fn settings(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let session = match signed_in(&ctx, &req, &params).await? {
-        Ok(s) => s,
-        Err(r) => return Ok(r),
-    };
+    let session = or_respond!(signed_in(&ctx, &req, &params));
     let query = query_pairs(&req);
     let outcome = match field(&query, "saved").filter(|s| SETTINGS.contains(s)) {
         Some(saved) => Outcome::Done(saved),
@@ -56,10 +53,7 @@ const SETTINGS: [&str; 5] = ["description", "streampass", "chat", "mastodon", "l
 
 /// `POST /{streamer}/dashboard/settings`: one setting changed.
 pub async fn save_settings(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let (session, form) = match posted(&ctx, &req, &params).await? {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
+    let (session, form) = or_respond!(posted(&ctx, &req, &params));
     let s = &session.streamer;
     let value = field(&form, "value").unwrap_or("");
     let setting = field(&form, "setting").unwrap_or("");

@@ -42,18 +42,13 @@ async fn tokens_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> Hand
 
 /// `GET /{streamer}/dashboard/tokens`.
 pub async fn tokens(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    match signed_in(&ctx, &req, &params).await? {
-        Ok(session) => tokens_page(&ctx, &session, Outcome::Fresh).await,
-        Err(r) => Ok(r),
-    }
+    let session = or_respond!(signed_in(&ctx, &req, &params));
+    tokens_page(&ctx, &session, Outcome::Fresh).await
 }
 
 /// `POST /{streamer}/dashboard/tokens` (a `scope` field per chosen scope): a new token.
 pub async fn add_token(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let (session, form) = match posted(&ctx, &req, &params).await? {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
+    let (session, form) = or_respond!(posted(&ctx, &req, &params));
     let chosen: Vec<&str> = form
         .iter()
         .filter(|(k, _)| k == "scope")
@@ -72,10 +67,7 @@ pub async fn add_token(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handler
 
 /// `POST /{streamer}/dashboard/tokens/{id}/revoke`: 303 back to the list.
 pub async fn revoke_token(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let (session, _) = match posted(&ctx, &req, &params).await? {
-        Ok(p) => p,
-        Err(r) => return Ok(r),
-    };
+    let (session, _) = or_respond!(posted(&ctx, &req, &params));
     let Some(id) = params.get("id").and_then(|i| i.parse::<i64>().ok()) else {
         return tokens_page(&ctx, &session, Outcome::Refused("No such token.")).await;
     };

@@ -297,6 +297,24 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/{streamer}/dashboard/webhooks",
+            "dashboard_webhooks",
+            handler!(dashboard::webhooks),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/webhooks",
+            "dashboard_add_webhook",
+            handler!(dashboard::add_webhook),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/webhooks/{id}/remove",
+            "dashboard_remove_webhook",
+            handler!(dashboard::remove_webhook),
+        ),
+        r(
+            Method::GET,
             "/{streamer}/dashboard/moderation",
             "dashboard_moderation",
             handler!(dashboard::moderation),

@@ -84,6 +84,19 @@ pub fn allowed(blocks: &[IpBlock], ip: IpAddr) -> bool {
     ip != UNKNOWN && blocks.iter().any(|b| b.contains(ip))
 }
 
+/// `url` parsed, when it is an absolute http(s) URL with a host and at most `max_len` bytes —
+/// what may be put on a page as a link or be called back (why not, otherwise).
+pub fn web_url(url: &str, max_len: usize) -> Result<url::Url, String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(format!("`{url}` must be an http:// or https:// URL"));
+    }
+    if url.len() > max_len {
+        return Err(format!("the URL is longer than {max_len} bytes"));
+    }
+    Ok(parsed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,6 +20,7 @@ mod sessions;
 mod streamers;
 mod streams;
 mod tokens;
+mod webhooks;
 
 pub use bans::{Sanction, SanctionKind};
 pub use chat_names::RegisteredName;
@@ -35,6 +36,7 @@ pub use streams::{
     OpenStream, StreamSample, StreamSummary, StreamTimes, MAX_LISTED as MAX_STREAMS_LISTED,
 };
 pub use tokens::TokenInfo;
+pub use webhooks::{Delivery, Webhook, WebhookFormat, MAX_WEBHOOKS, RETRY_FOR_MS};
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Connection, Executor};
@@ -240,6 +242,18 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         row.map(|r| text(&r, "value")).transpose()
+    }
+
+    /// The site's secret (it signs viewer passes and keys the webhooks' signatures): the
+    /// configured `secret_key` when set, else the one generated into the store once.
+    pub async fn site_secret(&self, configured: Option<&str>) -> StoreResult<String> {
+        match configured.filter(|s| !s.is_empty()) {
+            Some(s) => Ok(s.to_string()),
+            None => {
+                self.setting_or_insert("secret_key", crate::auth::generate_secret)
+                    .await
+            }
+        }
     }
 
     /// Returns the setting, creating it with `make()` first if absent. Concurrent callers on

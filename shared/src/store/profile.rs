@@ -68,13 +68,7 @@ pub const MAX_PROFILE_URL: usize = 255;
 /// Whether `url` may be put on a public page as a link: an absolute http(s) URL with a host,
 /// no control characters or quotes, at most [`MAX_PROFILE_URL`] bytes.
 pub fn check_profile_url(url: &str) -> Result<(), String> {
-    let parsed = url::Url::parse(url).map_err(|e| format!("`{url}` is not a URL: {e}"))?;
-    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
-        return Err(format!("`{url}` must be an http:// or https:// URL"));
-    }
-    if url.len() > MAX_PROFILE_URL {
-        return Err(format!("the URL is longer than {MAX_PROFILE_URL} bytes"));
-    }
+    crate::net::web_url(url, MAX_PROFILE_URL)?;
     if url
         .chars()
         .any(|c| c.is_control() || c == '"' || c == '<' || c == '>')

@@ -210,3 +210,67 @@ pub async fn a_timeout_from_the_dashboard_reaches_a_chatter_on_another_instance(
     let csrf = b.csrf(PAGE).await;
     times_out_then_unmutes(&b, &csrf, &mut erin, ("Erin", "30s", "30 seconds")).await;
 }
+
+pub async fn webhooks_are_added_listed_and_removed_from_the_dashboard(backend: Backend) {
+    let site = site().streamer("Bob", KEY).start(backend).await;
+    let mut b = Browser::new(&site);
+    assert_eq!(b.sign_in(KEY).await.status(), 303);
+    let page = "/bob/dashboard/webhooks";
+    let csrf = b.csrf(page).await;
+    let post = |fields: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            keyless(b.post(page, &fields).await).await
+        }
+    };
+    let with = |url: &str, format: &str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("url", url.to_string()),
+            ("format", format.to_string()),
+        ]
+    };
+    // Nothing on this machine or a private network, nothing but http(s), a known format.
+    for (url, format) in [
+        ("http://127.0.0.1:9/in", "json"),
+        ("http://169.254.169.254/latest", "json"),
+        ("ftp://hooks.example/", "json"),
+        ("https://hooks.example/in", "xml"),
+    ] {
+        let (status, shown) = post(with(url, format)).await;
+        assert_eq!(status, 400, "{url} {format}: {shown}");
+    }
+    let missing = vec![("url", "https://hooks.example/in".to_string())];
+    assert_eq!(post(missing).await.0, 403, "no CSRF token");
+    let (status, made) = post(with("https://hooks.example/in", "discord")).await;
+    assert_eq!(status, 200);
+    let at = made.find("id=\"new-key\">").expect("the key shown") + 13;
+    let key = &made[at..at + 64];
+    assert!(key.chars().all(|c| c.is_ascii_hexdigit()), "{key}");
+    let (_, listed) = keyless(b.get(page).await).await;
+    assert!(!listed.contains(key), "shown once");
+    assert!(
+        listed.contains("hooks.example/in") && listed.contains(">discord<"),
+        "{listed}"
+    );
+    let cli = site.cli(&["webhook", "list", "--username", "bob"]);
+    assert!(
+        cli.contains("https://hooks.example/in"),
+        "the CLI's list: {cli}"
+    );
+
+    // A stream start queues a delivery the log shows.
+    let hooks = site.hooks();
+    assert_eq!(hooks.publish(KEY, "192.0.2.10").await.status(), 200);
+    let (_, listed) = keyless(b.get(page).await).await;
+    assert!(listed.contains(">stream.started<"), "{listed}");
+
+    let remove = |id: &str| format!("{page}/{id}/remove");
+    let csrf_only = [("csrf", csrf.as_str())];
+    assert_eq!(b.post(&remove("999"), &csrf_only).await.status(), 400);
+    assert_eq!(b.post(&remove("1"), &[("csrf", "no")]).await.status(), 403);
+    assert_eq!(b.post(&remove("1"), &csrf_only).await.status(), 303);
+    let (_, listed) = keyless(b.get(page).await).await;
+    assert!(listed.contains("No webhooks yet."), "{listed}");
+}

@@ -79,6 +79,7 @@ macro_rules! site_tests {
             http_dashboard_moderation: [
                 the_moderation_page_changes_the_chat_as_its_commands_do,
                 a_timeout_from_the_dashboard_reaches_a_chatter_on_another_instance,
+                webhooks_are_added_listed_and_removed_from_the_dashboard,
             ],
             http_front: [the_front_page_orders_live_streams_by_viewers_then_by_when_last_live],
             http_profile: [the_mastodon_command_and_the_dashboard_set_the_profile_links],
