@@ -6,6 +6,12 @@
 //! that declares none accepts no token (fails closed). Both schemes spend the same guess
 //! budget per caller address ([`rsstreaming_shared::budget`]), taken before the secret is
 //! looked up, so once spent even a right key or token gets 429.
+//!
+//! A browser that was once asked for Basic credentials (the 401's challenge) keeps them and
+//! sends them with any later request to this site — a form another site posts included. So a
+//! Basic request a browser marks as coming from another site (`Sec-Fetch-Site`, or an `Origin`
+//! that is neither this site nor one of `public_origins`) is refused (403) before the key is
+//! looked at. Tokens need no such check: a browser never adds a Bearer header by itself.
 
 use crate::request::{basic_auth, caller};
 use crate::respond::{self, json_error, HandlerError};
@@ -14,6 +20,7 @@ use bytes::Bytes;
 use http::{header, Request, Response, StatusCode};
 use rsstreaming_shared::auth::{ApiScope, StreamKey};
 use rsstreaming_shared::budget::{self, Scope};
+use rsstreaming_shared::net::origin_allowed;
 use rsstreaming_shared::store::Streamer;
 
 type Authenticated = Result<Result<Streamer, Response<Bytes>>, HandlerError>;
@@ -52,11 +59,33 @@ pub(crate) async fn authenticate(ctx: &Ctx, req: &Request<Bytes>) -> Authenticat
     let Some((username, key)) = basic_auth(req) else {
         return Ok(Err(unauthorized(false)));
     };
+    if from_another_site(ctx, req) {
+        let why = "Basic credentials are not accepted from another site's page";
+        return Ok(Err(json_error(StatusCode::FORBIDDEN, why)));
+    }
     match check_key(ctx, req, &username, key).await? {
         Ok(s) => Ok(Ok(s)),
         Err(KeyRefused::Spent(spent)) => Ok(Err(throttled(spent))),
         Err(KeyRefused::Wrong) => Ok(Err(unauthorized(false))),
     }
+}
+
+/// Whether a browser sent this from another site's page: `Sec-Fetch-Site` says so, or the
+/// `Origin` is not the host asked for nor one of `public_origins` (no `Origin`: not a browser's
+/// cross-site request).
+fn from_another_site(ctx: &Ctx, req: &Request<Bytes>) -> bool {
+    let text = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+    if matches!(text("sec-fetch-site"), Some("cross-site" | "same-site")) {
+        return true;
+    }
+    let host = caller(req)
+        .host
+        .or_else(|| text(header::HOST.as_str()).map(str::to_string));
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .map(|v| rsstreaming_shared::net::readable(v.as_bytes()));
+    !origin_allowed(origin, host.as_deref(), &ctx.config.public_origins)
 }
 
 /// Why a stream key was not accepted.

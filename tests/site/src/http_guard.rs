@@ -191,3 +191,69 @@ pub async fn writes_require_a_json_body(backend: Backend) {
     );
     assert_eq!(r.await.unwrap().status(), 200);
 }
+
+/// A browser keeps Basic credentials and sends them along with another site's form post: a
+/// Basic request from another site's page (by `Origin` or `Sec-Fetch-Site`) is refused before
+/// the key is looked at, and changes nothing — a body-less delete included; from this site's
+/// own pages, from a listed `public_origins` entry, or from a client that is no browser, it
+/// works; a token is not affected.
+pub async fn basic_credentials_from_another_sites_page_are_refused(backend: Backend) {
+    let site = site().streamer("bob", KEY);
+    let site = site
+        .yaml("public_origins: [\"https://embed.example\"]\n")
+        .start(backend)
+        .await;
+    let api = site.api("bob", KEY);
+    assert_eq!(api.say(None, "keep me").await.status(), 200);
+    let id = api.messages("").await.last().unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let delete = format!("/api/messages/{id}/delete");
+    let from = |headers: &[(&str, &str)]| {
+        let mut r = site
+            .http
+            .post(site.url(&delete))
+            .basic_auth("bob", Some(KEY));
+        for (k, v) in headers {
+            r = r.header(*k, *v);
+        }
+        r.send()
+    };
+    for foreign in [
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "null")],
+        vec![("sec-fetch-site", "cross-site")],
+        vec![
+            ("sec-fetch-site", "same-site"),
+            ("origin", "https://a.evil.example"),
+        ],
+    ] {
+        let r = from(&foreign).await.unwrap();
+        assert_eq!(r.status(), 403, "{foreign:?}");
+        assert!(!r.text().await.unwrap().contains(KEY));
+    }
+    let kept = api.messages("").await;
+    assert!(
+        kept.iter().all(|m| m["deleted"] != true),
+        "nothing deleted: {kept:?}"
+    );
+    let read = |origin: &str| {
+        let r = site.http.get(site.url("/api/info"));
+        r.basic_auth("bob", Some(KEY))
+            .header("origin", origin)
+            .send()
+    };
+    let info = read("https://evil.example").await.unwrap();
+    assert_eq!(info.status(), 403, "reads too");
+
+    let embed = from(&[("origin", "https://embed.example")]).await.unwrap();
+    assert_eq!(embed.status(), 200, "a listed public origin");
+    let own = site.base().trim_end_matches('/').to_string();
+    assert_eq!(
+        read(&own).await.unwrap().status(),
+        200,
+        "this site's own page"
+    );
+    assert_eq!(api.info().await["username"], "bob", "no browser: no Origin");
+}

@@ -89,6 +89,7 @@ macro_rules! site_tests {
                 unreadable_or_short_forwarded_chains_are_an_unknown_caller,
                 rotating_the_rtmp_address_does_not_buy_guesses,
                 writes_require_a_json_body,
+                basic_credentials_from_another_sites_page_are_refused,
             ],
             http_hls: [
                 rename_mode_playlists_hide_the_key_and_segments_resolve_back,
