@@ -28,6 +28,7 @@ pub enum WebhookAction {
     /// List the receivers (a streamer's, or the site-wide ones) and the streamer's last
     /// deliveries with how each went.
     List {
+        /// This streamer's receivers and deliveries (left out: the site-wide receivers).
         #[arg(long, alias = "user")]
         username: Option<Username>,
         /// One JSON object `{webhooks, deliveries}` instead of tables.
@@ -39,6 +40,7 @@ pub enum WebhookAction {
         /// The webhook's id, as `webhook list` shows it.
         #[arg(long)]
         id: i64,
+        /// The streamer the receiver is of (left out: a site-wide one).
         #[arg(long, alias = "user")]
         username: Option<Username>,
     },
