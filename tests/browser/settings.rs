@@ -67,9 +67,17 @@ async fn quality_and_volume_are_remembered_per_browser() {
     };
     let b = driver.open(Size::Desktop, &site.url("/amy/")).await;
     let options = "[...document.querySelectorAll('#quality option')].map(o => o.value)";
-    b.assert_values(&[(options, json!(["src", "low"]))]).await;
+    let picked = "document.getElementById('quality').value";
+    b.assert_values(&[
+        (options, json!(["Auto", "src", "low"])),
+        (picked, json!("Auto")),
+    ])
+    .await;
     b.wait_playing().await;
-    b.assert_values(&[(&loaded("src"), json!(true))]).await;
+    // Auto plays the master playlist; hls.js picks the level.
+    let master =
+        "performance.getEntriesByType('resource').some(e => e.name.includes('/amy/master.m3u8'))";
+    b.assert_values(&[(master, json!(true))]).await;
 
     let picker = b.find("#quality").await;
     picker.select_by_value("low").await.unwrap();
@@ -85,7 +93,7 @@ async fn quality_and_volume_are_remembered_per_browser() {
     b.client.refresh().await.unwrap();
     b.wait_playing().await;
     b.assert_values(&[
-        ("document.getElementById('quality').value", json!("low")),
+        (picked, json!("low")),
         (&loaded("low"), json!(true)),
         (&loaded("src"), json!(false)),
         ("document.getElementById('video').volume", json!(0.25)),

@@ -101,10 +101,14 @@ export class Player {
     return this.hls.levels.findIndex((level) => level.name === this.quality);
   }
 
-  /** A new choice: hls.js switches level at the next segment; native HLS needs a new source. */
+  /**
+   * A new choice: hls.js switches level at the next segment; native HLS needs a new source, and
+   * so does a quality the loaded master playlist did not list yet (it went live since).
+   */
   applyQuality() {
     if (!this.live) return;
-    if (this.hls && this.hls.levels.length) {
+    const listed = this.quality === AUTO || this.levelIndex() >= 0;
+    if (this.hls && this.hls.levels.length && listed) {
       this.hls.nextLevel = this.levelIndex();
       this.showAutoLevel();
     } else {
@@ -137,11 +141,20 @@ export class Player {
     const withHlsJs = Boolean(Hls && Hls.isSupported());
     const url = this.sourceUrl(withHlsJs);
     if (withHlsJs) {
-      const hls = new Hls({ liveSyncDurationCount: 3, backBufferLength: 30, capLevelToPlayerSize: true });
+      // Loading starts once the manifest says which level is the chosen quality, so a
+      // remembered choice is the first level fetched.
+      const hls = new Hls({
+        liveSyncDurationCount: 3,
+        backBufferLength: 30,
+        capLevelToPlayerSize: true,
+        autoStartLoad: false,
+      });
       this.hls = hls;
       hls.on(Hls.Events.MANIFEST_PARSED, () => {
         const level = this.levelIndex();
+        hls.startLevel = level;
         if (level >= 0) hls.currentLevel = level;
+        hls.startLoad();
         this.play();
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, () => this.showAutoLevel());

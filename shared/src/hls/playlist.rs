@@ -88,20 +88,25 @@ pub fn nominal_resolution(quality: &str) -> Option<(u32, u32)> {
     Some((width, lines))
 }
 
-/// A master playlist listing each variant, in the order given.
+/// A master playlist listing each variant, in the order given. No two variants share a
+/// BANDWIDTH (a later one gets a bit per second more): players such as hls.js take variants
+/// that look alike for backup copies of one rendition and would never switch between them.
 pub fn master_playlist(variants: &[Variant]) -> String {
     let mut out = String::from("#EXTM3U\n#EXT-X-VERSION:3\n");
+    let mut used = std::collections::HashSet::new();
     for v in variants {
+        let mut bandwidth = v.bandwidth.max(1);
+        while !used.insert(bandwidth) {
+            bandwidth += 1;
+        }
         let resolution = v
             .resolution
             .map(|(w, h)| format!(",RESOLUTION={w}x{h}"))
             .unwrap_or_default();
         let _ = writeln!(
             out,
-            "#EXT-X-STREAM-INF:BANDWIDTH={}{resolution},NAME=\"{}\"\n{}",
-            v.bandwidth.max(1),
-            v.quality,
-            v.uri
+            "#EXT-X-STREAM-INF:BANDWIDTH={bandwidth}{resolution},NAME=\"{}\"\n{}",
+            v.quality, v.uri
         );
     }
     out
@@ -196,6 +201,12 @@ mod tests {
              #EXT-X-STREAM-INF:BANDWIDTH=9,NAME=\"Original\"\n/bob/playlist/Original.m3u8\n\
              #EXT-X-STREAM-INF:BANDWIDTH=5,RESOLUTION=1280x720,NAME=\"720P\"\n/bob/playlist/720P.m3u8\n"
         );
+        let alike = master_playlist(&[variant("a", 7), variant("b", 7), variant("c", 7)]);
+        let rates: Vec<&str> = alike.matches("BANDWIDTH=").map(|_| "").collect();
+        assert_eq!(rates.len(), 3);
+        for rate in ["BANDWIDTH=7,", "BANDWIDTH=8,", "BANDWIDTH=9,"] {
+            assert!(alike.contains(rate), "{alike}");
+        }
         assert_eq!(nominal_resolution("480p"), Some((854, 480)));
         assert_eq!(nominal_resolution("1080P"), Some((1920, 1080)));
         for other in ["Original", "P", "99999P", "-480P", "480"] {
