@@ -1,6 +1,6 @@
 //! `GET /{streamer}/playlist.m3u8`, `/{streamer}/master.m3u8` and
-//! `/{streamer}/playlist/{quality}.m3u8`: a stream's live playlists with every segment renamed to `/hls/{room}[/{quality}]/{N}.ts`, so the key (the
-//! file stem in `rename` mode) never shows; the renaming itself is
+//! `/{streamer}/playlist/{quality}.m3u8`: a stream's live playlists with every segment renamed
+//! to `/hls/{room}[/{quality}]/{N}.ts`, so the key (the file stem in `rename` mode) never shows; the renaming itself is
 //! [`HlsLayout::public_playlist`](rsstreaming_shared::hls::HlsLayout::public_playlist).
 
 use crate::respond::{self, not_found, with_body, HandlerResult, M3U8};

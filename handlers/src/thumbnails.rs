@@ -13,7 +13,7 @@ use crate::viewer_pass::open_stream;
 use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, StatusCode};
-use rsstreaming_shared::hls::StreamFiles;
+use rsstreaming_shared::hls::{self, StreamFiles};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -104,11 +104,7 @@ async fn read_younger(path: &Path, limit: Duration) -> Option<Bytes> {
 fn newest_segment(ctx: &Ctx, files: &StreamFiles) -> Option<PathBuf> {
     let playlist = files.playlist_path(ctx.hls.live_quality());
     let text = std::fs::read_to_string(playlist).ok()?;
-    let name = text
-        .lines()
-        .map(str::trim)
-        .rfind(|l| !l.is_empty() && !l.starts_with('#'))?;
-    ctx.hls.resolve(name).ok()?
+    ctx.hls.resolve(hls::last_segment(&text)?).ok()?
 }
 
 /// Runs ffmpeg on `segment` into `dir/{room}.jpg` (through a temporary file, renamed once

@@ -30,8 +30,7 @@ async fn settings_page(ctx: &Ctx, session: &Session, outcome: Outcome<'_>) -> Ha
         protected => s.streampass.is_some(),
         streampass => s.streampass.as_deref(),
         chat => s.chat.as_str(),
-        mastodon => ctx.store.mastodon(&s.username).await?,
-        links => ctx.store.profile_links(&s.username).await?,
+        profile => ctx.store.profile(&s.username).await?,
         max_links => MAX_PROFILE_LINKS,
     };
     page(ctx, session, ("settings.html", "settings"), own, outcome)

@@ -25,7 +25,7 @@ mod quality;
 pub use files::{resolve_in_dir, Listing, StreamFiles};
 pub use layout::HlsLayout;
 pub use playlist::{
-    estimate_bandwidth, master_playlist, nominal_resolution, parse_segment_request, public_base,
-    rewrite_playlist, Variant,
+    estimate_bandwidth, last_segment, master_playlist, nominal_resolution, parse_segment_request,
+    public_base, rewrite_playlist, Variant,
 };
 pub use quality::{quality_stem, Quality, QualityError};

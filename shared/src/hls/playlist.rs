@@ -112,6 +112,15 @@ pub fn master_playlist(variants: &[Variant]) -> String {
     out
 }
 
+/// The file name of a media playlist's last segment (its URI's last path part).
+pub fn last_segment(text: &str) -> Option<&str> {
+    let uri = text
+        .lines()
+        .map(str::trim)
+        .rfind(|l| !l.is_empty() && !l.starts_with('#'))?;
+    uri.rsplit('/').next()
+}
+
 /// Estimates a media playlist's bit rate from its last segment: `size_of(segment name)` bytes
 /// over the `#EXTINF` duration. `None` when the playlist has no segment or the size is unknown.
 pub fn estimate_bandwidth(text: &str, size_of: impl Fn(&str) -> Option<u64>) -> Option<u64> {
@@ -122,12 +131,11 @@ pub fn estimate_bandwidth(text: &str, size_of: impl Fn(&str) -> Option<u64>) -> 
         if let Some(rest) = line.strip_prefix("#EXTINF:") {
             duration = rest.split(',').next().and_then(|d| d.trim().parse().ok());
         } else if !line.is_empty() && !line.starts_with('#') {
-            last = duration.map(|d| (line, d));
+            last = duration;
         }
     }
-    let (uri, secs) = last?;
-    let file = uri.rsplit('/').next().unwrap_or(uri);
-    let bytes = size_of(file)?;
+    let secs = last?;
+    let bytes = size_of(last_segment(text)?)?;
     (secs > 0.0).then(|| (bytes as f64 * 8.0 / secs) as u64)
 }
 

@@ -6,6 +6,14 @@
 use super::{opt_text, Store, StoreResult};
 use serde::{Deserialize, Serialize};
 
+/// What the stream page shows of a streamer's profile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Profile {
+    /// The Mastodon URL, shown as `<a rel="me">`.
+    pub mastodon: Option<String>,
+    pub links: Vec<ProfileLink>,
+}
+
 /// A link as stored, checked again by [`ProfileLink::new`] when read.
 #[derive(Deserialize)]
 struct StoredLink {
@@ -79,18 +87,6 @@ pub fn check_profile_url(url: &str) -> Result<(), String> {
 }
 
 impl Store {
-    /// A profile column of the streamer's row (`None` for an unknown streamer, or empty).
-    async fn profile_column(&self, username: &str, column: &str) -> StoreResult<Option<String>> {
-        // `column` is one of this file's names, never a caller's text.
-        let sql = format!("SELECT {column} FROM streamers WHERE username_lower = ?");
-        let row = sqlx::query(&sql)
-            .bind(username.to_ascii_lowercase())
-            .fetch_optional(&self.pool)
-            .await?;
-        let value = row.map(|r| opt_text(&r, column)).transpose()?;
-        Ok(value.flatten().filter(|v| !v.is_empty()))
-    }
-
     /// Sets a profile column of the streamer's row (`None`: empty); an unknown streamer is an
     /// error.
     async fn set_profile_column(
@@ -110,7 +106,7 @@ impl Store {
 
     /// The streamer's Mastodon URL, if it has one (`None` for an unknown streamer too).
     pub async fn mastodon(&self, username: &str) -> StoreResult<Option<String>> {
-        self.profile_column(username, "mastodon").await
+        Ok(self.profile(username).await?.mastodon)
     }
 
     /// Sets (or with `None`/empty, removes) the Mastodon URL, which must pass
@@ -128,18 +124,29 @@ impl Store {
         Ok(Ok(()))
     }
 
-    /// The streamer's links besides the Mastodon one, in the order set (none for an unknown
-    /// streamer; a stored list that no longer passes the checks is left out link by link).
-    pub async fn profile_links(&self, username: &str) -> StoreResult<Vec<ProfileLink>> {
-        let stored = self.profile_column(username, "profile_links").await?;
-        let listed: Vec<StoredLink> = stored
+    /// The streamer's profile links in one read: the Mastodon URL and the others, in the
+    /// order set (nothing for an unknown streamer; a stored link that no longer passes the
+    /// checks is left out).
+    pub async fn profile(&self, username: &str) -> StoreResult<Profile> {
+        let row =
+            sqlx::query("SELECT mastodon, profile_links FROM streamers WHERE username_lower = ?")
+                .bind(username.to_ascii_lowercase())
+                .fetch_optional(&self.pool)
+                .await?;
+        let Some(row) = row else {
+            return Ok(Profile::default());
+        };
+        let listed: Vec<StoredLink> = opt_text(&row, "profile_links")?
             .and_then(|json| serde_json::from_str(&json).ok())
             .unwrap_or_default();
-        Ok(listed
-            .into_iter()
-            .filter_map(|l| ProfileLink::new(&l.label, &l.url).ok())
-            .take(MAX_PROFILE_LINKS)
-            .collect())
+        Ok(Profile {
+            mastodon: opt_text(&row, "mastodon")?.filter(|m| !m.is_empty()),
+            links: listed
+                .into_iter()
+                .filter_map(|l| ProfileLink::new(&l.label, &l.url).ok())
+                .take(MAX_PROFILE_LINKS)
+                .collect(),
+        })
     }
 
     /// Replaces the streamer's links (at most [`MAX_PROFILE_LINKS`]; the error says why not,

@@ -259,17 +259,19 @@ impl Store {
     ) -> StoreResult<()> {
         let now = now_ms();
         let status: String = status.chars().take(200).collect();
-        let sql = if delivered {
-            "UPDATE webhook_deliveries SET delivered_at = ?, last_status = ? WHERE id = ?"
-        } else if now - d.created >= RETRY_FOR_MS {
-            "UPDATE webhook_deliveries SET failed_at = ?, last_status = ? WHERE id = ?"
-        } else {
-            "UPDATE webhook_deliveries SET next_at = ?, last_status = ? WHERE id = ?"
-        };
-        let at = if delivered || now - d.created >= RETRY_FOR_MS {
-            now
-        } else {
-            retry_at
+        let (sql, at) = match (delivered, now - d.created >= RETRY_FOR_MS) {
+            (true, _) => (
+                "UPDATE webhook_deliveries SET delivered_at = ?, last_status = ? WHERE id = ?",
+                now,
+            ),
+            (false, true) => (
+                "UPDATE webhook_deliveries SET failed_at = ?, last_status = ? WHERE id = ?",
+                now,
+            ),
+            (false, false) => (
+                "UPDATE webhook_deliveries SET next_at = ?, last_status = ? WHERE id = ?",
+                retry_at,
+            ),
         };
         sqlx::query(sql)
             .bind(at)
