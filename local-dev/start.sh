@@ -56,6 +56,10 @@ publish:
   mode: $mode
 hls:
   accel_redirect: /internal-hls/
+recordings:
+  dir: $run/recordings
+  keep_days: 7
+  accel_redirect: /internal-recordings/
 ${qualities:+video_qualities: $qualities}
 YAML
 
@@ -69,7 +73,8 @@ rss() { "$bin" --config "$config" "$@"; }
 rss streamer add --username "$streamer" --key "$key" >/dev/null 2>&1 \
   || rss streamer key --username "$streamer" --key "$key" >/dev/null
 
-"$here/nginx-config.sh" "$run/nginx" "$layout" "$rtmp_port" "$http_port" "$app_port" "$run/hls"
+"$here/nginx-config.sh" "$run/nginx" "$layout" "$rtmp_port" "$http_port" "$app_port" "$run/hls" \
+  "$run/recordings"
 
 pids=()
 stop() {

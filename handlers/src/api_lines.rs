@@ -4,12 +4,13 @@
 //! in the room's history can be deleted: any other id is 404.
 
 use crate::api_auth::authenticate;
-use crate::respond::{self, json, json_error, HandlerResult};
+use crate::respond::{self, json, json_error, HandlerError, HandlerResult};
 use crate::{Ctx, Params};
 use bytes::Bytes;
-use http::{header, Request, StatusCode};
+use http::{header, Request, Response, StatusCode};
 use rsstreaming_shared::chat::Deletion;
 use rsstreaming_shared::state::Announcement;
+use rsstreaming_shared::store::Streamer;
 
 /// A body, if any, must be a JSON object declared as JSON: a cross-site form (whose content
 /// types are the only ones a page may send without a preflight) is refused with 415.
@@ -40,15 +41,28 @@ fn body_problem(req: &Request<Bytes>) -> Option<(StatusCode, &'static str)> {
     }
 }
 
+/// The streamer a body-optional write (a delete) is made by: authenticated, and its body, if
+/// any, a JSON object ([`body_problem`]); else the answer.
+pub(crate) async fn deleter(
+    ctx: &Ctx,
+    req: &Request<Bytes>,
+) -> Result<Result<Streamer, Response<Bytes>>, HandlerError> {
+    let s = match authenticate(ctx, req).await? {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    Ok(match body_problem(req) {
+        Some((status, why)) => Err(json_error(status, why)),
+        None => Ok(s),
+    })
+}
+
 /// `POST /api/messages/{id}/delete`.
 pub async fn delete_message(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let s = match authenticate(&ctx, &req).await? {
+    let s = match deleter(&ctx, &req).await? {
         Ok(s) => s,
         Err(r) => return Ok(r),
     };
-    if let Some((status, why)) = body_problem(&req) {
-        return Ok(json_error(status, why));
-    }
     let id = params.get("id").unwrap_or_default();
     let room = s.room();
     let Some(line) = ctx.state.remove_history(&room, id).await? else {

@@ -54,7 +54,9 @@ mod api;
 mod api_auth;
 mod api_bans;
 mod api_lines;
+mod api_videos;
 mod assets;
+mod byte_range;
 mod context;
 mod dashboard;
 mod liveness;
@@ -71,6 +73,7 @@ mod rules_api;
 mod segments;
 mod streamer_settings;
 mod thumbnails;
+mod videos;
 mod viewer_pass;
 
 pub use context::{Ctx, CtxError, Schema};

@@ -14,7 +14,16 @@ use rsstreaming_shared::auth::ct_eq;
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::store::Streamer;
+use rsstreaming_shared::text::{clock, utc};
 use serde::Serialize;
+
+#[derive(Serialize)]
+struct LatestRecording {
+    url: String,
+    /// "2026-12-04 14:05 UTC".
+    date: String,
+    duration: String,
+}
 
 #[derive(Serialize)]
 struct ListedStreamer {
@@ -30,18 +39,21 @@ struct ListedStreamer {
     last_live: Option<String>,
     /// Whether the card shows the live thumbnail (live, and open to this visitor).
     thumbnail: bool,
+    /// While offline, the newest playable recording (open to this visitor): its page and date.
+    latest_recording: Option<LatestRecording>,
     #[serde(skip)]
     last_ended: i64,
 }
 
 /// `GET /`: live streams first, most viewers first, as cards with their thumbnail, viewers,
 /// description and how long they have been live; then the others, the most recently live
-/// first ("live 3 h ago"), then those that never streamed, by name. A protected stream shows
+/// first ("live 3 h ago", with their latest recording), then those that never streamed, by name. A protected stream shows
 /// its live dot and lock, but its thumbnail, description and viewer count only to visitors
 /// holding its pass (the same data `/{streamer}/info` refuses them).
 pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
     let streamers = ctx.store.streamers().await?;
     let times = ctx.store.stream_times().await?;
+    let latest = ctx.store.latest_recordings().await?;
     let listing = ctx.hls.listing()?;
     let now = rsstreaming_shared::store::now_ms();
     let mut rows = Vec::with_capacity(streamers.len());
@@ -49,8 +61,9 @@ pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
         let st = liveness(&ctx, &s, listing.as_ref()).await?;
         let open = may_view(&ctx, &req, &s);
         let t = times.get(s.room().as_str()).copied().unwrap_or_default();
+        let room = s.room();
         rows.push(ListedStreamer {
-            room: s.room(),
+            room: room.clone(),
             live: st.live,
             viewers: if open { st.viewers } else { 0 },
             protected: s.streampass.is_some(),
@@ -71,6 +84,14 @@ pub async fn index(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
                     Some(span) => format!("live {span} ago"),
                 }),
             thumbnail: st.live && open,
+            latest_recording: latest
+                .get(room.as_str())
+                .filter(|_| open && !st.live)
+                .map(|r| LatestRecording {
+                    url: format!("/{}/videos/{}", r.room, r.id),
+                    date: format!("{} UTC", &utc(r.started.unwrap_or(r.created) / 1000)[..16]),
+                    duration: clock(r.duration_ms.unwrap_or(0) / 1000),
+                }),
             last_ended: t.last_ended.unwrap_or(i64::MIN),
         });
     }
@@ -115,7 +136,7 @@ pub(crate) async fn streamer_from_path(
     }
 }
 
-fn unknown_streamer() -> http::Response<Bytes> {
+pub(crate) fn unknown_streamer() -> http::Response<Bytes> {
     html(
         StatusCode::NOT_FOUND,
         "<!doctype html><title>Not found</title><p>No such streamer.</p>\n",
@@ -131,7 +152,7 @@ pub async fn stream_redirect(ctx: Ctx, _req: Request<Bytes>, params: Params) -> 
 }
 
 /// The password form, with an error line when a wrong password was sent.
-fn password_page(ctx: &Ctx, streamer: &Streamer, error: Option<&str>) -> HandlerResult {
+pub(crate) fn password_page(ctx: &Ctx, streamer: &Streamer, error: Option<&str>) -> HandlerResult {
     let page = render(
         ctx,
         "password.html",
@@ -178,6 +199,7 @@ pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handl
                 protected => s.streampass.is_some(),
                 chat => s.chat.as_str(),
                 profile => ctx.store.profile(&s.username).await?,
+                recordings => !ctx.store.recordings(&room, false).await?.is_empty(),
             },
             qualities => qualities,
             page_config => Value::from_safe_string(script_json(&page_config)),

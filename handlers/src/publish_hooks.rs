@@ -1,6 +1,7 @@
-//! nginx-rtmp's publish hooks: `on_publish` decides whether a stream key may publish, and
+//! nginx-rtmp's publish hooks: `on_publish` decides whether a stream key may publish,
 //! `on_publish_done` records the end of a stream: an audit event each, and the stream session
-//! of `GET /api/streams` (one open stream a room, however many qualities nginx relays).
+//! of `GET /api/streams` (one open stream a room, however many qualities nginx relays);
+//! `on_record_done` registers a finished recording.
 //!
 //! nginx-rtmp POSTs `app=…&flashver=…&tcurl=…&addr=<client ip>&clientid=N&call=publish&
 //! name=<key>&type=live` (query arguments of the publish URL appended); a GET with the same
@@ -33,6 +34,7 @@ use rsstreaming_shared::auth::StreamKey;
 use rsstreaming_shared::budget::{self, Scope};
 use rsstreaming_shared::config::PublishMode;
 use rsstreaming_shared::net::{allowed, blocks, IpBlock};
+use rsstreaming_shared::recordings::RecordingFiles;
 use rsstreaming_shared::store::{event_kind, now_ms, NewEvent, Streamer};
 use rsstreaming_shared::webhooks;
 use std::net::IpAddr;
@@ -179,15 +181,7 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
     let client: IpAddr = field(&fields, "addr")
         .and_then(|a| a.parse().ok())
         .unwrap_or(who.addr);
-    let streamer = match ctx.store.streamer_by_key(name).await? {
-        Some(s) => Some(s),
-        // In redirect mode nginx reports the end under the new name, the room itself (from
-        // whatever address the streamer publishes; ending a stream grants nothing).
-        None if !name.is_empty() && ctx.hls.mode() == PublishMode::Redirect => {
-            ctx.store.streamer(name).await?.filter(|s| s.room() == name)
-        }
-        None => None,
-    };
+    let streamer = finished_streamer(&ctx, name).await?;
     if let Some(s) = streamer {
         let room = s.room();
         if ctx.store.close_stream(&room, now_ms()).await? {
@@ -220,23 +214,68 @@ pub async fn on_publish_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> Handl
     ok()
 }
 
-/// Queues `event` of `s`'s stream for its webhooks and the site's (`serve` delivers them),
-/// with the stream page's address when the site knows its public origin.
+/// Whose stream ended, by the `name` an end hook reports: the key, or in redirect mode the
+/// room itself (nginx reports the end under the new name, from whatever address the streamer
+/// publishes; ending a stream grants nothing).
+async fn finished_streamer(
+    ctx: &Ctx,
+    name: &str,
+) -> Result<Option<Streamer>, crate::respond::HandlerError> {
+    Ok(match ctx.store.streamer_by_key(name).await? {
+        Some(s) => Some(s),
+        None if !name.is_empty() && ctx.hls.mode() == PublishMode::Redirect => {
+            ctx.store.streamer(name).await?.filter(|s| s.room() == name)
+        }
+        None => None,
+    })
+}
+
+/// `GET|POST /auth/on_record_done` (SPEC §9): nginx-rtmp finished a recording (`record all`),
+/// its file at `path`. From an allowed caller, for a streamer's stream, with `recordings`
+/// configured: the file is moved to a name without the key inside `recordings.dir` and
+/// registered for the remux `serve` runs (it plays within seconds). Always 200 — nginx does
+/// nothing with a refusal; what was refused is logged, never the path (it holds the key in
+/// rename mode).
+pub async fn on_record_done(ctx: Ctx, req: Request<Bytes>, _p: Params) -> HandlerResult {
+    let ok = || Ok(respond::text(StatusCode::OK, "ok\n"));
+    let who = caller(&req);
+    if !allowed(&allow_list(&ctx), who.addr) {
+        tracing::warn!(caller = %who.addr, "on_record_done from an address outside publish.allow refused");
+        return ok();
+    }
+    let Some(config) = ctx.config.recordings.as_ref() else {
+        tracing::debug!("on_record_done: recordings are off (no `recordings` in the config)");
+        return ok();
+    };
+    let fields = hook_fields(&req);
+    let name = field(&fields, "name").unwrap_or("");
+    let Some(s) = finished_streamer(&ctx, name).await? else {
+        tracing::warn!("on_record_done for no streamer's stream: not kept");
+        return ok();
+    };
+    let room = s.room();
+    let path = std::path::Path::new(field(&fields, "path").unwrap_or(""));
+    let files = RecordingFiles::new(&config.dir);
+    let stem = match files.adopt(path, &room) {
+        Ok(stem) => stem,
+        Err(e) => {
+            tracing::warn!(streamer = %s.username, "recording not kept: {e}");
+            return ok();
+        }
+    };
+    let id = ctx.store.add_recording(&room, &stem).await?;
+    tracing::info!(streamer = %s.username, id, "recording registered");
+    ok()
+}
+
+/// Queues `event` of `s`'s stream for its webhooks and the site's, with the stream page's
+/// address.
 async fn tell_webhooks(
     ctx: &Ctx,
     s: &Streamer,
     event: &str,
 ) -> Result<(), crate::respond::HandlerError> {
-    let origin = ctx.config.public_origins.first();
-    let url = origin.map(|o| format!("{}/{}/", o.trim_end_matches('/'), s.room()));
-    let what = webhooks::Event {
-        event,
-        streamer: &s.username,
-        at: now_ms() / 1000,
-        url,
-    };
-    ctx.store
-        .queue_webhooks(&s.room(), event, |format| what.body(format))
-        .await?;
+    let page = format!("/{}/", s.room());
+    webhooks::queue(&ctx.store, &ctx.config.public_origins, s, event, &page).await?;
     Ok(())
 }

@@ -14,8 +14,8 @@ use crate::{Ctx, Params};
 use bytes::Bytes;
 use http::{header, Request, StatusCode};
 use rsstreaming_shared::hls::{self, StreamFiles};
+use rsstreaming_shared::tool;
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::LazyLock;
 use std::time::{Duration, SystemTime};
@@ -116,30 +116,18 @@ async fn take(ffmpeg: &str, segment: &Path, dir: &Path, room: &str) -> Result<()
     // Unique to this run: another process or request writes its own.
     let n = TAKES.fetch_add(1, Ordering::Relaxed);
     let tmp = dir.join(format!(".{room}.{}.{n}.jpg", std::process::id()));
-    let run = tokio::process::Command::new(ffmpeg)
-        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y", "-i"])
-        .arg(segment)
-        .args([
-            "-frames:v",
-            "1",
-            "-vf",
-            "scale=-2:360",
-            "-q:v",
-            "6",
-            "-f",
-            "image2",
-        ])
-        .arg(&tmp)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .status();
-    let outcome = match tokio::time::timeout(FFMPEG_TIMEOUT, run).await {
-        Err(_) => Err(format!("ffmpeg took over {} s", FFMPEG_TIMEOUT.as_secs())),
-        Ok(Err(e)) => Err(format!("running ffmpeg: {e}")),
-        Ok(Ok(status)) if !status.success() => Err(format!("ffmpeg failed ({status})")),
-        Ok(Ok(_)) => tokio::fs::rename(&tmp, dir.join(format!("{room}.jpg")))
+    let taken = tool::ffmpeg(
+        ffmpeg,
+        &[],
+        segment,
+        &tool::JPEG_FRAME,
+        &tmp,
+        FFMPEG_TIMEOUT,
+    )
+    .await;
+    let outcome = match taken {
+        Err(why) => Err(why),
+        Ok(()) => tokio::fs::rename(&tmp, dir.join(format!("{room}.jpg")))
             .await
             .map_err(|e| format!("keeping the frame: {e}")),
     };

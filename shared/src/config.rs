@@ -64,6 +64,9 @@ pub struct Config {
     pub metrics: MetricsConfig,
     #[serde(default)]
     pub thumbnails: ThumbnailsConfig,
+    /// Absent: nothing is recorded (`on_record_done` registers nothing, `/videos` is empty).
+    #[serde(default)]
+    pub recordings: Option<RecordingsConfig>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -180,6 +183,41 @@ impl ThumbnailsConfig {
     }
 }
 
+/// Recordings (SPEC §9): where the MP4s live and how long they are kept.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingsConfig {
+    /// The recordings' folder: nginx-rtmp's `record_path` must lie inside it (the FLV is moved
+    /// to a name without the key, then remuxed next to it), on the host that runs `serve`.
+    pub dir: PathBuf,
+    /// Days a recording is kept; absent or 0: until deleted.
+    #[serde(default)]
+    pub keep_days: Option<u32>,
+    /// The ffmpeg that remuxes (no re-encode) and takes the thumbnail.
+    #[serde(default = "default_ffmpeg")]
+    pub ffmpeg: String,
+    /// The ffprobe that reads the duration.
+    #[serde(default = "default_ffprobe")]
+    pub ffprobe: String,
+    /// Behind nginx: the internal location that aliases `dir` (e.g. `/internal-recordings/`),
+    /// so nginx sends the MP4 (ranges included) named by `X-Accel-Redirect`; as `hls.accel_redirect`.
+    #[serde(default)]
+    pub accel_redirect: Option<String>,
+}
+
+impl RecordingsConfig {
+    /// How long a recording is kept, in ms; `None`: until deleted.
+    pub fn keep_ms(&self) -> Option<i64> {
+        self.keep_days
+            .filter(|d| *d > 0)
+            .map(|d| i64::from(d) * 86_400_000)
+    }
+}
+
+fn default_ffprobe() -> String {
+    "ffprobe".into()
+}
+
 fn default_ffmpeg() -> String {
     "ffmpeg".into()
 }
@@ -249,6 +287,11 @@ const OVERRIDABLE: &[(&[&str], Leaf)] = &[
     (&["metrics", "allow"], Leaf::List),
     (&["thumbnails", "ffmpeg"], Leaf::Text),
     (&["thumbnails", "dir"], Leaf::Text),
+    (&["recordings", "dir"], Leaf::Text),
+    (&["recordings", "keep_days"], Leaf::Number),
+    (&["recordings", "ffmpeg"], Leaf::Text),
+    (&["recordings", "ffprobe"], Leaf::Text),
+    (&["recordings", "accel_redirect"], Leaf::Text),
 ];
 
 /// The environment variable that overrides a leaf, e.g. `RSSTREAMING_DATABASE_URL`.

@@ -31,9 +31,11 @@ pub mod metrics;
 pub mod names;
 pub mod net;
 pub mod post;
+pub mod recordings;
 pub mod state;
 pub mod store;
 pub mod text;
+pub mod tool;
 pub mod webhooks;
 
 pub use config::Config;

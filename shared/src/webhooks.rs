@@ -83,6 +83,29 @@ pub struct Event<'a> {
     pub url: Option<String>,
 }
 
+/// Queues `event` of `streamer`'s room for its webhooks and the site's (`serve` delivers
+/// them); `url` is the site's first public origin + `path` (e.g. `/{room}/`), when it has one.
+pub async fn queue(
+    store: &crate::store::Store,
+    public_origins: &[String],
+    streamer: &crate::store::Streamer,
+    event: &str,
+    path: &str,
+) -> crate::store::StoreResult<usize> {
+    let url = public_origins
+        .first()
+        .map(|o| format!("{}{path}", o.trim_end_matches('/')));
+    let what = Event {
+        event,
+        streamer: &streamer.username,
+        at: crate::store::now_ms() / 1000,
+        url,
+    };
+    store
+        .queue_webhooks(&streamer.room(), event, |format| what.body(format))
+        .await
+}
+
 impl Event<'_> {
     /// The body a receiver of `format` gets.
     pub fn body(&self, format: WebhookFormat) -> String {

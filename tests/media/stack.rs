@@ -128,6 +128,12 @@ impl Stack {
         panic!("nginx found no free ports in 3 tries:\n{failure}");
     }
 
+    /// Where nginx records (`incoming/` inside) and, when a test's YAML sets
+    /// `recordings.dir: "@SITE_DIR@/recordings"`, the site keeps its recordings.
+    pub fn recordings(&self) -> PathBuf {
+        self.site.dir.path().join("recordings")
+    }
+
     fn start_nginx(&mut self, opts: &Options) -> Result<(), String> {
         self.stop_nginx();
         let (rtmp_port, site_port) = (free_port(), free_port());
@@ -138,10 +144,9 @@ impl Stack {
         render_nginx(
             &prefix,
             opts,
-            rtmp_port,
-            site_port,
-            self.app_port,
+            [rtmp_port, site_port, self.app_port],
             &self.hls,
+            &self.recordings(),
         );
         let nginx_log = File::create(self.site.dir.path().join("nginx.out")).expect("nginx log");
         let nginx = Command::new(nginx_bin())
@@ -421,12 +426,14 @@ fn wait_for(child: &mut Child, limit: Duration) -> bool {
 
 /// Renders the production configs with `local-dev/nginx-config.sh`, then, for the tests only,
 /// makes transcoding cheap and optionally adds an IPv6 loopback listener.
-fn render_nginx(prefix: &Path, opts: &Options, rtmp: u16, site: u16, app: u16, hls: &Path) {
+fn render_nginx(prefix: &Path, opts: &Options, ports: [u16; 3], hls: &Path, recordings: &Path) {
+    let [rtmp, site, app] = ports;
     let out = Command::new(repo_root().join("local-dev/nginx-config.sh"))
         .arg(prefix)
         .arg(opts.layout.arg())
         .args([rtmp.to_string(), site.to_string(), app.to_string()])
         .arg(hls)
+        .arg(recordings)
         .output()
         .expect("run local-dev/nginx-config.sh");
     assert!(

@@ -8,6 +8,7 @@ mod filters;
 mod import;
 mod message;
 mod names;
+mod recordings;
 mod streamer;
 mod streams;
 mod tokens;
@@ -69,6 +70,11 @@ pub enum Command {
         #[command(subcommand)]
         action: webhooks::WebhookAction,
     },
+    /// A streamer's recordings: list them, delete one.
+    Recording {
+        #[command(subcommand)]
+        action: recordings::RecordingAction,
+    },
     /// Post into a live chat on a streamer's behalf.
     Message {
         #[command(subcommand)]
@@ -103,6 +109,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Message { action } => message::run(&cli.config, action).await,
         Command::Webhook { action } => {
             webhooks::run(&cli.config, &open_store(&cli.config).await?, action).await
+        }
+        Command::Recording { action } => {
+            let config = load_config(&cli.config)?;
+            let store = connect(&config).await?;
+            store.prepare_schema().await?;
+            recordings::run(&config, &store, action).await
         }
         Command::Names { action } => names::run(&open_store(&cli.config).await?, action).await,
         Command::Import { source } => import::run(&open_store(&cli.config).await?, source).await,

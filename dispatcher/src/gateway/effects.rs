@@ -56,7 +56,13 @@ pub async fn apply(
                 gw.audit.record(NewEvent::now(
                     room,
                     kind.event_kind(),
-                    serde_json::json!({"username": me.username, "message": text, "id": id}),
+                    // The color too: a recording's chat replay shows the line as it was.
+                    serde_json::json!({
+                        "username": me.username,
+                        "color": me.color,
+                        "message": text,
+                        "id": id,
+                    }),
                 ));
             }
             Effect::Change(change) => {

@@ -1,11 +1,12 @@
 //! `rsstreaming serve`: the hyper server that runs every handler of the route table, serves the
-//! chat gateway on `/ws`, samples live streams ([`sampler`]), and shuts down gracefully on
-//! SIGINT/SIGTERM. What happens to one request is in [`dispatch`].
+//! chat gateway on `/ws`, samples live streams ([`sampler`]), delivers webhooks ([`webhooks`]),
+//! remuxes recordings ([`recordings`]), and shuts down gracefully on SIGINT/SIGTERM. What happens to one request is in [`dispatch`].
 //!
 //! Logs go to stderr through `tracing` (`RUST_LOG` overrides the level), as text or JSON lines
 //! (`--log-format`, or `RSSTREAMING_LOG_FORMAT`).
 
 mod dispatch;
+mod recordings;
 mod sampler;
 mod webhooks;
 
@@ -72,6 +73,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     let store = ctx.store.clone();
     let sampler = tokio::spawn(sampler::run(ctx.clone()));
     let webhooks = tokio::spawn(webhooks::run(ctx.clone()));
+    let recordings = tokio::spawn(recordings::run(ctx.clone()));
     let app = Arc::new(App {
         ctx,
         router,
@@ -120,6 +122,7 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
     drop(listener);
     sampler.abort();
     webhooks.abort();
+    recordings.abort();
     gateway.shutdown().await;
     if tokio::time::timeout(DRAIN_TIMEOUT, graceful.shutdown())
         .await

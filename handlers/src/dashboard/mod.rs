@@ -2,7 +2,7 @@
 //! then server-rendered pages — overview (live state, viewers and chatters now, viewers over
 //! time of the current or last stream), past streams (table, and a chart per stream),
 //! moderation (bans, timeouts, filters, pin, slow/emote-only/links/who may chat), settings,
-//! API tokens, webhooks (with their delivery log).
+//! API tokens, webhooks (with their delivery log), recordings (list and delete).
 //!
 //! Stateless like every handler: the session is a row of the store found by the keyed hash of
 //! the cookie's token ([`session`]), so it holds across instances and under the Lambda
@@ -13,7 +13,7 @@
 //!
 //! Files: `session.rs` (cookie, CSRF, origin), `signin.rs` (sign-in and sign-out),
 //! `overview.rs` (overview and past streams, with their chart data), `moderation.rs`,
-//! `settings.rs`, `tokens.rs`, `webhooks.rs`.
+//! `settings.rs`, `tokens.rs`, `videos.rs`, `webhooks.rs`.
 
 /// The signed-in session (or session and form) of `$lookup` — `signed_in(..)` or `posted(..)` —
 /// or, from the handler, the response a request without one gets.
@@ -32,6 +32,7 @@ mod session;
 mod settings;
 mod signin;
 mod tokens;
+mod videos;
 mod webhooks;
 
 pub use moderation::{moderate, moderation};
@@ -39,6 +40,7 @@ pub use overview::{overview, stream, streams};
 pub use settings::{save_settings, settings};
 pub use signin::{signin, signin_page, signout};
 pub use tokens::{add_token, revoke_token, tokens};
+pub use videos::{delete_video, videos};
 pub use webhooks::{add_webhook, remove_webhook, webhooks};
 
 pub(crate) use crate::pages::streamer_from_path;

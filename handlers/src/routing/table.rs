@@ -2,8 +2,8 @@
 
 use super::{HandlerFuture, Params, Route};
 use crate::{
-    api, api_bans, api_lines, assets, dashboard, metrics, openapi, pages, playlists, probes,
-    publish_hooks, rules_api, segments, thumbnails, Ctx,
+    api, api_bans, api_lines, api_videos, assets, dashboard, metrics, openapi, pages, playlists,
+    probes, publish_hooks, rules_api, segments, thumbnails, videos, Ctx,
 };
 use bytes::Bytes;
 use http::{Method, Request};
@@ -114,6 +114,18 @@ pub fn routes() -> Vec<Route> {
         ),
         r(
             Method::GET,
+            "/auth/on_record_done",
+            "on_record_done_get",
+            handler!(publish_hooks::on_record_done),
+        ),
+        r(
+            Method::POST,
+            "/auth/on_record_done",
+            "on_record_done",
+            handler!(publish_hooks::on_record_done),
+        ),
+        r(
+            Method::GET,
             "/api/openapi.json",
             "api_openapi",
             api_handler!(openapi::document),
@@ -153,6 +165,18 @@ pub fn routes() -> Vec<Route> {
             "/api/streams",
             "api_get_streams",
             api_handler!(api::get_streams, ApiScope::Read),
+        ),
+        r(
+            Method::GET,
+            "/api/videos",
+            "api_get_videos",
+            api_handler!(api_videos::get_videos, ApiScope::Read),
+        ),
+        r(
+            Method::DELETE,
+            "/api/videos/{id}",
+            "api_delete_video",
+            api_handler!(api_videos::delete_video, ApiScope::Settings),
         ),
         r(Method::GET, "/api/bans", "api_get_bans", bans),
         r(Method::POST, "/api/bans", "api_post_ban", bans),
@@ -336,6 +360,36 @@ pub fn routes() -> Vec<Route> {
             "/{streamer}/thumbnail.jpg",
             "thumbnail",
             handler!(thumbnails::thumbnail),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/videos",
+            "videos",
+            handler!(videos::list),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/videos/{file}",
+            "video",
+            handler!(videos::video),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/videos/{id}/chat",
+            "video_chat",
+            handler!(videos::chat),
+        ),
+        r(
+            Method::GET,
+            "/{streamer}/dashboard/videos",
+            "dashboard_videos",
+            handler!(dashboard::videos),
+        ),
+        r(
+            Method::POST,
+            "/{streamer}/dashboard/videos/{id}/delete",
+            "dashboard_delete_video",
+            handler!(dashboard::delete_video),
         ),
         r(
             Method::GET,

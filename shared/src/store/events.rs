@@ -79,6 +79,8 @@ pub mod kind {
     pub const STREAM_START: &str = "stream_start";
     pub const STREAM_STOP: &str = "stream_stop";
     pub const PUBLISH_REFUSED: &str = "publish_refused";
+    /// A recording deleted by the streamer (dashboard, API, CLI); meta `id`, `by`.
+    pub const RECORDING_DELETE: &str = "recording_delete";
     /// Room rules (SPEC §7): who changed what; `room` is `*` for the site's filters.
     pub const SLOW: &str = "slow";
     pub const EMOTE_ONLY: &str = "emote_only";
@@ -197,6 +199,40 @@ impl Store {
             line.deleted = line.id.as_ref().is_some_and(|id| deleted.contains(id));
         }
         Ok(lines)
+    }
+
+    /// The chat lines (messages, actions, broadcasts) of `room` written from `from` to `to`
+    /// (unix ms), oldest first, at most `limit`; deleted lines left out. What a recording's
+    /// chat replay shows.
+    pub async fn chat_between(
+        &self,
+        room: &str,
+        from: i64,
+        to: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<Event>> {
+        let room = room.to_ascii_lowercase();
+        let rows = sqlx::query(
+            "SELECT id, ts, room, kind, meta FROM events \
+             WHERE room = ? AND kind IN ('message', 'action', 'broadcast') AND ts >= ? AND ts <= ? \
+             ORDER BY ts, id LIMIT ?",
+        )
+        .bind(&room)
+        .bind(from)
+        .bind(to)
+        .bind(limit.max(0))
+        .fetch_all(&self.pool)
+        .await?;
+        let deleted = self.deleted_ids(&room).await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let e = event_from_row(row)?;
+            let id = e.meta.get("id").and_then(|v| v.as_str());
+            if !id.is_some_and(|id| deleted.contains(id)) {
+                events.push(e);
+            }
+        }
+        Ok(events)
     }
 
     /// The ids of the room's deleted lines (from its `delete` events).

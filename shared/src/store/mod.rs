@@ -6,6 +6,36 @@
 //! both. Case-insensitive uniqueness lives in `*_lower` columns rather than in collations, which
 //! the two engines disagree on.
 
+/// Names each variant of a field-less enum as the store (and the wire) spells it, in one table:
+/// `NAMES`, `as_str`, `from_name`, and serialising as that name.
+macro_rules! stored_names {
+    ($ty:ident { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            /// Every variant with its name.
+            pub const NAMES: &'static [($ty, &'static str)] = &[$(($ty::$variant, $name)),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$variant => $name,)+
+                }
+            }
+
+            pub fn from_name(name: &str) -> Option<Self> {
+                match name {
+                    $($name => Some($ty::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
 mod bans;
 mod chat_names;
 mod emotes;
@@ -15,6 +45,7 @@ mod lease;
 pub mod migrate;
 mod outbox;
 mod profile;
+mod recordings;
 mod room_rules;
 mod sessions;
 mod streamers;
@@ -30,6 +61,7 @@ pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
 pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS, RULES_CHANGED};
 pub use profile::{check_profile_url, Profile, ProfileLink, MAX_PROFILE_LINKS, MAX_PROFILE_URL};
+pub use recordings::{Recording, RecordingStatus, RemuxedVideo, MAX_LISTED_RECORDINGS};
 pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
 pub use streams::{

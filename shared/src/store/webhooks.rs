@@ -19,33 +19,21 @@ pub const CLAIM_MS: i64 = 60_000;
 pub const MAX_WEBHOOKS: i64 = 10;
 
 /// What a receiver gets: rsstreaming's JSON, or a Discord webhook's `{content}`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum WebhookFormat {
     Json,
     Discord,
 }
 
-impl WebhookFormat {
-    /// Every format with its name, declared once.
-    const NAMES: [(WebhookFormat, &'static str); 2] = [
-        (WebhookFormat::Json, "json"),
-        (WebhookFormat::Discord, "discord"),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        let named = Self::NAMES.iter().find(|(f, _)| *f == self);
-        named.map_or("json", |(_, name)| name)
-    }
-}
+stored_names!(WebhookFormat {
+    Json => "json",
+    Discord => "discord",
+});
 
 impl std::str::FromStr for WebhookFormat {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let named = Self::NAMES.iter().find(|(_, name)| *name == s);
-        named
-            .map(|(f, _)| *f)
-            .ok_or_else(|| format!("unknown format `{s}`: json or discord"))
+        Self::from_name(s).ok_or_else(|| format!("unknown format `{s}`: json or discord"))
     }
 }
 

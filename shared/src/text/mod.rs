@@ -8,7 +8,7 @@ mod time;
 pub use crate::names::chat::{check_name, name_key, NameProblem, MAX_NAME_LEN};
 pub use color::{parse_color, random_color, DEFAULT_COLOR};
 pub use emoji::{display_len, emojify, emote_free_len};
-pub use time::{duration, utc};
+pub use time::{clock, duration, utc};
 
 /// Longest chat line in characters; longer lines are refused rather than cut.
 pub const MAX_MESSAGE_LEN: usize = 2000;

@@ -32,6 +32,15 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
+/// A video's length as players show it: `h:mm:ss`, or `m:ss` under an hour.
+pub fn clock(secs: i64) -> String {
+    let s = secs.max(0);
+    match (s / 3600, s / 60 % 60, s % 60) {
+        (0, m, s) => format!("{m}:{s:02}"),
+        (h, m, s) => format!("{h}:{m:02}:{s:02}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,6 +50,13 @@ mod tests {
         assert_eq!(utc(0), "1970-01-01 00:00:00");
         assert_eq!(utc(951_782_400), "2000-02-29 00:00:00");
         assert_eq!(utc(1_700_000_000), "2023-11-14 22:13:20");
+    }
+
+    #[test]
+    fn clocks_read_as_players_show_them() {
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(65), "1:05");
+        assert_eq!(clock(3723), "1:02:03");
     }
 
     #[test]

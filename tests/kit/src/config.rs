@@ -6,9 +6,11 @@ use std::path::{Path, PathBuf};
 
 /// Writes `dir/config.yaml` using `db_url`, `dir/hls` as `hls_dir` and — unless the extra
 /// YAML has its own `thumbnails` — `dir/thumbs` for the thumbnails (so no two sites share the
-/// system's temp folder), plus any extra YAML.
+/// system's temp folder), plus any extra YAML, in which `@SITE_DIR@` stands for `dir` (so a
+/// test can put `recordings.dir` in the site's own folder).
 pub fn write_config(dir: &Path, db_url: &str, extra_yaml: &str) -> PathBuf {
     let path = dir.join("config.yaml");
+    let extra_yaml = extra_yaml.replace("@SITE_DIR@", &dir.display().to_string());
     let thumbs = match extra_yaml.contains("thumbnails:") {
         true => String::new(),
         false => format!("thumbnails:\n  dir: \"{}\"\n", dir.join("thumbs").display()),

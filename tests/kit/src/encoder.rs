@@ -52,3 +52,36 @@ impl Drop for LiveEncoder {
         let _ = self.child.wait();
     }
 }
+
+/// Writes `seconds` of a test picture and tone to `path` as FLV, as nginx-rtmp's `record all`
+/// leaves a finished recording (H.264 + AAC); whether it could (`false` without ffmpeg,
+/// outside CI).
+pub fn write_flv(path: &Path, seconds: u32) -> bool {
+    if !runs("ffmpeg", &["-version"]) {
+        return missing("ffmpeg not installed: no recording");
+    }
+    let t = seconds.to_string();
+    let status = Command::new("ffmpeg")
+        .args(["-hide_banner", "-loglevel", "error", "-nostdin", "-y"])
+        .args(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15"])
+        .args(["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"])
+        .args([
+            "-t",
+            &t,
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "15",
+        ])
+        .args([
+            "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "64k", "-f", "flv",
+        ])
+        .arg(path)
+        .stdin(Stdio::null())
+        .status()
+        .expect("run ffmpeg");
+    assert!(status.success(), "ffmpeg could not write a test FLV");
+    true
+}

@@ -42,6 +42,33 @@ impl Hooks {
             .await
     }
 
+    /// `on_record_done` as nginx-rtmp calls it when the recording of `name`'s stream, in file
+    /// `path`, is finished.
+    pub async fn record_done(
+        &self,
+        name: &str,
+        addr: &str,
+        path: &std::path::Path,
+    ) -> reqwest::Response {
+        let form = nginx_form(name, addr).replace("call=publish", "call=record_done");
+        let path: String = path
+            .display()
+            .to_string()
+            .bytes()
+            .map(|b| match b {
+                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect();
+        self.post(
+            "/auth/on_record_done",
+            format!("{form}&recorder=&path={path}"),
+        )
+        .await
+    }
+
     /// POSTs `body` to `path` as nginx-rtmp does.
     pub async fn post(&self, path: &str, body: String) -> reqwest::Response {
         let mut req = self

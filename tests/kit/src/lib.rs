@@ -39,7 +39,7 @@ pub use api::Api;
 pub use chat::{png_url, Chat};
 pub use db::TestDb;
 pub use deployment::{Backend, Deployment};
-pub use encoder::LiveEncoder;
+pub use encoder::{write_flv, LiveEncoder};
 pub use hooks::Hooks;
 pub use machine::strict;
 pub use site::{Site, SiteBuilder};

@@ -22,6 +22,7 @@ pub mod http_publish;
 pub mod http_rules;
 pub mod http_streams;
 pub mod http_tokens;
+pub mod http_videos;
 
 use rsstreaming_testkit::raw::raw_get;
 use rsstreaming_testkit::{Site, SiteBuilder};
@@ -117,6 +118,10 @@ macro_rules! site_tests {
             http_rules: [filters_and_the_pin_over_the_api],
             http_streams: [streams_are_recorded_with_viewers_chatters_and_lines],
             http_tokens: [tokens_are_scoped_revocable_and_budgeted],
+            http_videos: [
+                recordings_are_remuxed_listed_played_replayed_and_deleted,
+                without_recordings_configured_nothing_is_kept,
+            ],
             chat_cluster: [
                 two_instances_act_as_one_chat,
                 a_killed_instances_chatters_leave_within_30_seconds,
