@@ -16,7 +16,9 @@
 //! - the handlers, one file per part of the site: `pages.rs` (HTML pages, `/{streamer}/info`,
 //!   `/emotes.json`), `dashboard/` (the streamer's dashboard, `/{streamer}/dashboard…`), `probes.rs` (`/healthz` liveness, `/readyz` readiness), `playlists.rs`,
 //!   `segments.rs` (`/hls/…`), `metrics.rs` (`GET /metrics`, allow-listed), `api.rs` (the
-//!   remote-control API), `publish_hooks.rs` (nginx-rtmp's `on_publish`/`on_publish_done`),
+//!   remote-control API; `api_videos.rs` its recordings), `videos.rs` (`/{streamer}/videos…`,
+//!   with `byte_range.rs` reading `Range`), `thumbnails.rs`, `publish_hooks.rs` (nginx-rtmp's
+//!   `on_publish`/`on_publish_done`/`on_record_done`),
 //!   `assets/` (the embedded front end and `GET /static/…`), `openapi.rs` (`GET /api/openapi.json`,
 //!   the API's document, which also says which query parameters `/api/*` takes);
 //! - what several handlers ask: `liveness.rs` (is a stream live, how many watch),

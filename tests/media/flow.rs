@@ -10,19 +10,22 @@ use std::time::{Duration, Instant};
 
 /// Opens the stream page and waits until its video plays (2 s of advancing clock, real size).
 pub async fn watch(stack: &Stack, c: &Client, streamer: &str) -> VideoState {
-    c.goto(&stack.site(&format!("/{streamer}/")))
-        .await
-        .expect("open the stream page");
-    // Room for every request of the run in the Resource Timing buffer (default 250).
+    open(c, &stack.site(&format!("/{streamer}/"))).await;
+    match wait_playing(c, 2.0, Duration::from_secs(30)).await {
+        Ok(v) => v,
+        Err(e) => panic!("{e}\n{}", stack.logs()),
+    }
+}
+
+/// Opens `url` with room for every request of the run in the page's Resource Timing buffer
+/// (default 250), so [`crate::browser::fetched_urls`] sees them all.
+pub async fn open(c: &Client, url: &str) {
+    c.goto(url).await.expect("open the page");
     js(
         c,
         "performance.setResourceTimingBufferSize(100000); return null;",
     )
     .await;
-    match wait_playing(c, 2.0, Duration::from_secs(30)).await {
-        Ok(v) => v,
-        Err(e) => panic!("{e}\n{}", stack.logs()),
-    }
 }
 
 /// Logs into the page's chat under `name`.
@@ -91,6 +94,8 @@ pub async fn assert_no_key_anywhere(
         stack.site("/hls/"),
         stack.site(&format!("/hls/{streamer}/")),
         stack.site("/internal-hls/"),
+        stack.site(&format!("/{streamer}/videos")),
+        stack.site("/internal-recordings/"),
     ];
     for q in qualities {
         starts.push(stack.site(&format!("/{streamer}/playlist/{q}.m3u8")));
@@ -146,7 +151,43 @@ pub async fn assert_no_key_anywhere(
             );
         }
     }
+    // nginx-rtmp's recording in progress (key-named in rename mode) and what the site made of
+    // finished ones: never served from the internal location.
+    for f in recording_files(stack) {
+        let r = stack
+            .get(&stack.site(&format!("/internal-recordings/{f}")), None)
+            .await;
+        assert!(
+            !r.status().is_success(),
+            "/internal-recordings/<file {}> answered {}",
+            f.replace(key, "<key>"),
+            r.status()
+        );
+    }
     for line in stack.serve_log().lines() {
         assert!(!line.contains(key), "rsstreaming logged the key: {line}");
     }
+}
+
+/// The files under the stack's recordings folder, as paths relative to it.
+pub fn recording_files(stack: &Stack) -> Vec<String> {
+    let dir = stack.recordings();
+    let mut out = Vec::new();
+    for sub in ["", "incoming"] {
+        let Ok(entries) = std::fs::read_dir(dir.join(sub)) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.path().is_file() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                out.push(if sub.is_empty() {
+                    name
+                } else {
+                    format!("{sub}/{name}")
+                });
+            }
+        }
+    }
+    out.sort();
+    out
 }

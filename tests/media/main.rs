@@ -17,6 +17,7 @@ mod assets;
 mod layouts;
 mod multi;
 mod protected;
+mod recordings;
 mod refused;
 mod streams;
 mod thumbnail;

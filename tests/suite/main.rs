@@ -25,6 +25,7 @@ mod state;
 mod state_history;
 mod store;
 mod store_names;
+mod store_recordings;
 mod store_rules;
 mod store_sanctions;
 mod store_sessions;

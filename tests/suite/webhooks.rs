@@ -221,3 +221,33 @@ async fn webhooks_are_signed_and_survive_a_down_receiver_and_a_crash() {
     assert!(!gone.status.success(), "removed once");
     drop(restarted);
 }
+
+#[tokio::test]
+async fn a_remuxed_recording_is_announced_as_recording_ready() {
+    let site = Site::builder().streamer("Bob", KEY).yaml(
+        "public_origins: [\"https://site.example\"]\nrecordings:\n  dir: \"@SITE_DIR@/recordings\"\n",
+    );
+    let site = site.start(rsstreaming_testkit::Backend::Serve).await;
+    let incoming = site.dir.path().join("recordings/incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let flv = incoming.join(format!("{KEY}-1.flv"));
+    if !rsstreaming_testkit::write_flv(&flv, 1) {
+        return;
+    }
+    let (port, mut rx) = receiver(0).await;
+    let (_, key) = add(
+        &site,
+        &format!("http://127.0.0.1:{port}/in"),
+        &["--username", "bob"],
+    );
+    let hooks = site.hooks();
+    assert_eq!(hooks.record_done(KEY, NGINX, &flv).await.status(), 200);
+    let ready = expect_event(&mut rx, &key, "recording.ready", Duration::from_secs(30)).await;
+    let listed = site.api("bob", KEY).videos().await;
+    let id = &listed[0]["id"];
+    assert_eq!(listed[0]["status"], "ready", "announced once playable");
+    assert_eq!(
+        ready["url"],
+        format!("https://site.example/bob/videos/{id}")
+    );
+}

@@ -61,7 +61,10 @@ pub use events::{kind as event_kind, ChatLine, Event, NewEvent};
 pub use import::{ImportTx, ImportedStreamer};
 pub use outbox::{OutboxMessage, OUTBOX_SANCTIONS, RULES_CHANGED};
 pub use profile::{check_profile_url, Profile, ProfileLink, MAX_PROFILE_LINKS, MAX_PROFILE_URL};
-pub use recordings::{Recording, RecordingStatus, RemuxedVideo, MAX_LISTED_RECORDINGS};
+pub use recordings::{
+    Recording, RecordingStatus, RemuxedVideo, MAX_ATTEMPTS as MAX_REMUX_ATTEMPTS,
+    MAX_LISTED_RECORDINGS,
+};
 pub use room_rules::SITE as SITE_RULES;
 pub use streamers::{ChatSetting, Streamer};
 pub use streams::{

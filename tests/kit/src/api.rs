@@ -142,4 +142,11 @@ impl Api {
         assert_eq!(r.status(), 200, "GET /api/streams");
         r.json().await.expect("streams JSON")
     }
+
+    /// `GET /api/videos`: the recordings, newest first.
+    pub async fn videos(&self) -> Vec<Value> {
+        let r = self.get("/api/videos").await;
+        assert_eq!(r.status(), 200, "GET /api/videos");
+        r.json().await.expect("videos JSON")
+    }
 }

@@ -44,9 +44,7 @@ fn recorded_flv(site: &Site, seconds: u32, n: u32) -> Option<PathBuf> {
 async fn ready_videos(api: &rsstreaming_testkit::Api, n: usize) -> Vec<Value> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let r = api.get("/api/videos").await;
-        assert_eq!(r.status(), 200);
-        let list: Vec<Value> = r.json().await.unwrap();
+        let list = api.videos().await;
         let ready = list.iter().filter(|v| v["status"] == "ready").count();
         if ready >= n {
             return list;
@@ -88,7 +86,7 @@ pub async fn recordings_are_remuxed_listed_played_replayed_and_deleted(backend: 
         outside.exists() && flv.exists(),
         "refused files are left alone"
     );
-    let none: Vec<Value> = api.get("/api/videos").await.json().await.unwrap();
+    let none = api.videos().await;
     assert!(none.is_empty(), "{none:?}");
     // A line said while it was recorded, then the stream ends and nginx hands the file over.
     let (mut ann, _) = Chat::login(site.base(), "bob", "Ann").await;
@@ -134,6 +132,11 @@ pub async fn recordings_are_remuxed_listed_played_replayed_and_deleted(backend: 
     assert!(
         stream_page.contains("href=\"/bob/videos\""),
         "a link to them"
+    );
+    let (_, front) = keyless(site.get("/").await).await;
+    assert!(
+        front.contains(&format!("href=\"/bob/videos/{id}\"")) && front.contains("Latest recording"),
+        "an offline streamer's card offers the latest recording: {front}"
     );
 
     let mp4 = format!("{}/bob/videos/{id}.mp4", site.base());
@@ -300,12 +303,6 @@ pub async fn without_recordings_configured_nothing_is_kept(backend: Backend) {
     let (status, page) = keyless(site.get("/bob/videos").await).await;
     assert_eq!(status, 200);
     assert!(page.contains("No recordings yet."), "{page}");
-    let list: Vec<Value> = site
-        .api("bob", KEY)
-        .get("/api/videos")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let list = site.api("bob", KEY).videos().await;
     assert!(list.is_empty());
 }
