@@ -11,6 +11,7 @@ mod site;
 mod pages;
 mod player;
 
+mod big_room;
 mod chat;
 mod dashboard;
 mod linemenu;

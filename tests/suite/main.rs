@@ -5,6 +5,7 @@
 rsstreaming_site_tests::site_tests!(rsstreaming_testkit::Backend::Serve);
 
 mod chat;
+mod chat_big_rooms;
 mod chat_commands;
 mod chat_delivery;
 mod chat_guard;

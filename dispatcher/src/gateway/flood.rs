@@ -13,6 +13,7 @@ pub struct Flood {
     frames: DefaultDirectRateLimiter,
     lines: DefaultDirectRateLimiter,
     heavy: DefaultDirectRateLimiter,
+    lookups: DefaultDirectRateLimiter,
     last_warning: Option<Instant>,
 }
 
@@ -30,6 +31,9 @@ impl Default for Flood {
                 || quota(1, 5),
                 |q| q.allow_burst(NonZeroU32::new(5).unwrap_or(NonZeroU32::MIN)),
             )),
+            // A page of the roster or a type-ahead lookup (SPEC §5a): a bounded answer, but
+            // each reads the room's roster.
+            lookups: RateLimiter::direct(quota(4, 10)),
             last_warning: None,
         }
     }
@@ -51,6 +55,12 @@ impl Flood {
     /// Whether one more request answered with the roster may be handled now.
     pub fn allows_heavy(&mut self, socket: &Socket) -> bool {
         let ok = self.heavy.check().is_ok();
+        self.warn_unless(ok, socket)
+    }
+
+    /// Whether one more roster page or name lookup may be answered now.
+    pub fn allows_lookup(&mut self, socket: &Socket) -> bool {
+        let ok = self.lookups.check().is_ok();
         self.warn_unless(ok, socket)
     }
 

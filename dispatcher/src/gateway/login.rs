@@ -15,7 +15,7 @@ use super::socket::{Login, Socket};
 use super::{unavailable, Gateway};
 use rsstreaming_shared::auth::may_view;
 use rsstreaming_shared::budget::{self, Scope};
-use rsstreaming_shared::chat::{ChatterType, Member, Outgoing};
+use rsstreaming_shared::chat::{roster_page, ChatterType, Member, Outgoing};
 use rsstreaming_shared::metrics::metrics;
 use rsstreaming_shared::names::{RoomName, Username};
 use rsstreaming_shared::store::{event_kind, NewEvent, SanctionKind, Streamer};
@@ -232,15 +232,16 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         member: member.clone(),
     }));
     gw.rooms.join(&room, socket);
-    let users = match gw.state.roster(&room).await {
-        Ok(r) => r.iter().map(Member::user).collect(),
-        Err(_) => vec![member.user()],
+    let (users, count) = match gw.state.roster(&room).await {
+        Ok(r) => (roster_page::page(&r, 0), r.len()),
+        Err(_) => (vec![member.user()], 1),
     };
     socket.send(&Outgoing::LoginSuccess {
         username: member.username.clone(),
         kind,
         color: member.color.clone(),
         users,
+        count,
     });
     history::send(gw, socket, &room).await;
     metrics().logins.inc();

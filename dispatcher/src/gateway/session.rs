@@ -7,7 +7,7 @@ use super::flood::Flood;
 use super::peer::Peer;
 use super::socket::Socket;
 use super::{drawing, login, message, Gateway};
-use rsstreaming_shared::chat::{self, Incoming, Outgoing};
+use rsstreaming_shared::chat::{self, roster_page, Incoming, Member, Outgoing};
 use rsstreaming_shared::text;
 use std::sync::Arc;
 
@@ -87,6 +87,32 @@ impl Session {
                         color: l.member.color,
                     });
                 }
+            }
+            Incoming::GetUsers { offset } => {
+                self.roster_answer(|r| roster_page::userlist(r, offset))
+                    .await
+            }
+            Incoming::FindUsers { prefix } => {
+                self.roster_answer(|r| roster_page::found(r, &prefix)).await
+            }
+        }
+    }
+
+    /// Answers a logged-in socket's roster question (SPEC §5a) from the room's roster,
+    /// within the socket's budget for lookups.
+    async fn roster_answer(&mut self, answer: impl FnOnce(&[Member]) -> Outgoing) {
+        let (gw, socket) = (&self.gw, &self.socket);
+        let Some(login) = socket.login_or_refuse() else {
+            return;
+        };
+        if !self.flood.allows_lookup(socket) {
+            return;
+        }
+        match gw.state.roster(&login.room).await {
+            Ok(roster) => socket.send(&answer(&roster)),
+            Err(e) => {
+                tracing::warn!("roster of {}: {e}", login.room);
+                socket.send(&super::unavailable());
             }
         }
     }

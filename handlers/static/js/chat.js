@@ -91,10 +91,16 @@ export class Chat {
     s.on('recolor', (d) => this.onRecolor(d));
     s.on('retype', (d) => this.onRetype(d));
     s.on('return color', (d) => this.setMyColor(d.color));
+    // A page of the roster (SPEC §5a): the first one replaces what is known, later ones add.
     s.on('userlist', (d) => {
-      this.roster.replace(d.users);
-      m.addUserlist(this.roster.list());
+      const users = Array.isArray(d.users) ? d.users : [];
+      if (!d.offset) this.roster.replace(users);
+      else for (const u of users) if (u && typeof u.username === 'string') this.roster.join(u);
+      const next = (d.offset || 0) + users.length;
+      const more = d.count > next ? () => s.send('get users', { offset: next }) : null;
+      m.addUserlist(users, { offset: d.offset || 0, count: d.count ?? users.length, more });
     });
+    s.on('users found', (d) => this.composer.usersFound(d.users));
     s.on('change theme', (d) => {
       if (applyTheme(d.theme)) m.addNotice('info', `Theme changed to ${d.theme}.`);
     });

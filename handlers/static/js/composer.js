@@ -123,12 +123,27 @@ export class Composer {
     }));
   }
 
+  /**
+   * Names for `@query`: those this page knows, and — the page holds only part of a big room's
+   * roster (SPEC §5a) — those the server finds for the prefix, merged in when they arrive.
+   */
   suggestUsers(query) {
+    if (query !== this.askedPrefix) {
+      this.askedPrefix = query;
+      clearTimeout(this.findTimer);
+      this.findTimer = setTimeout(() => this.socket.send('find users', { prefix: query }), 150);
+    }
     return this.ctx.roster.matching(query, this.ctx.me()?.username).map((u) => {
       const labelNode = document.createElement('span');
       labelNode.append(nameNode(u));
       return { value: `@${u.username}`, label: u.username, labelNode, hint: BADGES[u.type]?.title };
     });
+  }
+
+  /** `users found`: what the server knows of the prefix asked, shown if still typed. */
+  usersFound(users) {
+    for (const u of users || []) if (u && typeof u.username === 'string') this.ctx.roster.join(u);
+    this.typeahead.update();
   }
 
   insertAtCaret(text) {

@@ -164,16 +164,32 @@ export class MessageList {
   }
 
   /** The `/users` answer: everyone in chat, by name. */
-  addUserlist(users) {
+  /**
+   * One page of the room's roster: `offset` of `count` in all; `more()` (when there are more)
+   * asks for the next page, from a button at the end of the line.
+   */
+  addUserlist(users, { offset = 0, count = users.length, more = null } = {}) {
     const li = this.line('line-server');
     const text = document.createElement('span');
     text.className = 'text';
-    text.append(`In chat (${users.length}): `);
+    const upTo = offset + users.length;
+    text.append(offset ? `In chat (${offset + 1}–${upTo} of ${count}): ` : `In chat (${count}): `);
     users.forEach((u, i) => {
       if (i > 0) text.append(', ');
       text.append(nameNode(u));
     });
     li.append(text);
+    if (more) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'link-button userlist-more';
+      button.textContent = `Show ${Math.min(100, count - upTo)} more`;
+      button.addEventListener('click', () => {
+        button.remove();
+        more();
+      });
+      li.append(' ', button);
+    }
     this.append(li);
   }
 

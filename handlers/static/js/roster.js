@@ -1,4 +1,5 @@
-// The room's roster as this page knows it: the full list once at login (and on /users), then
+// The room's roster as this page knows it: the first page at login (and on /users; a big
+// room's other members arrive as pages are asked for and names are looked up, SPEC §5a), then
 // kept current from the server's deltas (connected, disconnected, rename, recolor, retype).
 
 const lower = (name) => String(name).toLowerCase();

@@ -13,6 +13,7 @@ pub mod line;
 pub mod member;
 pub mod protocol;
 pub mod room_rules;
+pub mod roster_page;
 pub mod rules;
 
 pub use commands::{Command, Need, Room, BLANK, MUTED, NAME_TAKEN};

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", content = "data")]
 pub enum Outgoing {
+    /// `users`: the roster's first page (SPEC §5a); `count`: the room's size.
     #[serde(rename = "login success")]
     LoginSuccess {
         username: String,
@@ -16,6 +17,7 @@ pub enum Outgoing {
         kind: ChatterType,
         color: String,
         users: Vec<User>,
+        count: usize,
     },
     #[serde(rename = "login key required")]
     LoginKeyRequired { username: String },
@@ -62,8 +64,16 @@ pub enum Outgoing {
     },
     #[serde(rename = "return color")]
     ReturnColor { color: String },
+    /// One page of the roster from `offset`, of `count` (SPEC §5a).
     #[serde(rename = "userlist")]
-    Userlist { users: Vec<User> },
+    Userlist {
+        users: Vec<User>,
+        offset: usize,
+        count: usize,
+    },
+    /// The answer to `find users {prefix}` (SPEC §5a).
+    #[serde(rename = "users found")]
+    UsersFound { users: Vec<User> },
     #[serde(rename = "change theme")]
     ChangeTheme { theme: String },
     #[serde(rename = "password set")]
@@ -177,6 +187,14 @@ pub enum Incoming {
         src: String,
     },
     GetColor,
+    /// A page of the roster (SPEC §5a).
+    GetUsers {
+        offset: usize,
+    },
+    /// Members whose name starts with `prefix` (SPEC §5a).
+    FindUsers {
+        prefix: String,
+    },
 }
 
 /// Why a frame from a page was refused.
@@ -228,6 +246,17 @@ struct DrawingData {
     src: String,
 }
 
+#[derive(Deserialize)]
+struct GetUsersData {
+    #[serde(default)]
+    offset: usize,
+}
+
+#[derive(Deserialize)]
+struct FindUsersData {
+    prefix: String,
+}
+
 impl Incoming {
     /// Decodes one text frame.
     pub fn parse(text: &str) -> Result<Self, FrameError> {
@@ -265,6 +294,23 @@ impl Incoming {
                 Incoming::Drawing { src: d.src }
             }
             "get color" => Incoming::GetColor,
+            "get users" => {
+                let d: GetUsersData = data(env)?;
+                Incoming::GetUsers { offset: d.offset }
+            }
+            "find users" => {
+                let d: FindUsersData = data(env)?;
+                if d.prefix.len() > super::roster_page::MAX_PREFIX {
+                    return Err(FrameError::BadData {
+                        event: "find users".into(),
+                        problem: format!(
+                            "prefix longer than {} bytes",
+                            super::roster_page::MAX_PREFIX
+                        ),
+                    });
+                }
+                Incoming::FindUsers { prefix: d.prefix }
+            }
             _ => {
                 return Err(FrameError::UnknownEvent(
                     env.event.chars().take(40).collect(),

@@ -84,6 +84,20 @@ impl Chat {
         (c, data)
     }
 
+    /// `names.len()` chatters logged in to `streamer`'s room one after another, each named by
+    /// `names` (a crowd for big-room and fan-out tests).
+    pub async fn crowd(
+        base: &str,
+        streamer: &str,
+        names: impl IntoIterator<Item = String>,
+    ) -> Vec<Self> {
+        let mut crowd = Vec::new();
+        for name in names {
+            crowd.push(Self::login(base, streamer, &name).await.0);
+        }
+        crowd
+    }
+
     /// Logs this connection in; the `login success` data.
     pub async fn log_in(&mut self, streamer: &str, name: &str) -> Value {
         self.send("login", login(streamer, name)).await;

@@ -51,5 +51,9 @@ pub fn to_json(frame: &Incoming) -> Value {
         }
         Incoming::Drawing { src } => json!({"event": "drawing", "data": {"src": src}}),
         Incoming::GetColor => json!({"event": "get color", "data": {}}),
+        Incoming::GetUsers { offset } => json!({"event": "get users", "data": {"offset": offset}}),
+        Incoming::FindUsers { prefix } => {
+            json!({"event": "find users", "data": {"prefix": prefix}})
+        }
     }
 }

@@ -11,10 +11,12 @@ pub fn help(call: Call) -> Effects {
     replies(help_lines(call.sender.kind, call.room))
 }
 
+/// The roster's first page (SPEC §5a); the page asks `get users` for the rest.
 pub fn users(call: Call) -> Effects {
-    vec![Effect::Reply(Outgoing::Userlist {
-        users: call.room.roster.iter().map(Member::user).collect(),
-    })]
+    vec![Effect::Reply(crate::chat::roster_page::userlist(
+        call.room.roster,
+        0,
+    ))]
 }
 
 pub fn me(call: Call) -> Effects {

@@ -136,7 +136,16 @@ fn actions_and_say() {
 fn users_lists_the_roster() {
     let w = world();
     match w.run("bob", "/users").as_slice() {
-        [Effect::Reply(Outgoing::Userlist { users })] => assert_eq!(users.len(), w.roster.len()),
+        [Effect::Reply(Outgoing::Userlist {
+            users,
+            offset,
+            count,
+        })] => {
+            assert_eq!(
+                (users.len(), *offset, *count),
+                (w.roster.len(), 0, w.roster.len())
+            )
+        }
         other => panic!("{other:?}"),
     }
 }
