@@ -271,3 +271,42 @@ async fn a_slow_reader_is_dropped_without_stalling_the_room() {
         d.abort();
     }
 }
+
+#[tokio::test]
+async fn a_reader_that_stops_reading_is_dropped_within_ten_seconds_whatever_the_line_size() {
+    let site = site().await;
+    // Small lines at about 20 a second: kernel buffers would hold minutes of them.
+    let (mut stalled, _) = Chat::login(site.base(), "streamer", "stalled").await;
+    let (mut watcher, _) = Chat::login(site.base(), "streamer", "watcher").await;
+    stalled.drain(Duration::from_millis(300)).await;
+    let api = site.api("streamer", KEY);
+    let stopped = std::time::Instant::now();
+    let mut left_after = None;
+    // The watcher reads all along; the stalled reader reads nothing from here on.
+    let reading = tokio::spawn(async move {
+        while let Some((e, d)) = watcher.next_within(Duration::from_secs(20)).await {
+            if e == "disconnected" && d["username"] == "stalled" {
+                return Some(std::time::Instant::now());
+            }
+        }
+        None
+    });
+    // About 16 s of lines: the reader must be gone before they end (it used to stay ~20 min).
+    for i in 0..300 {
+        assert_eq!(api.say(None, &format!("line {i}")).await.status(), 200);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        if reading.is_finished() {
+            break;
+        }
+    }
+    if let Ok(Some(at)) = reading.await {
+        left_after = Some(at.duration_since(stopped));
+    }
+    let took = left_after.expect("the stalled reader was dropped while the lines flowed");
+    eprintln!("stalled reader dropped after {took:?}");
+    assert!(
+        site.log().contains("slow reader dropped"),
+        "logged with its reason"
+    );
+    drop(stalled);
+}

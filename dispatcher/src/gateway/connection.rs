@@ -3,6 +3,7 @@
 //! too long, too slow to take its frames, or sending a frame over the size limit is closed.
 //! An open connection counts in the `ws_connections` gauge (`/metrics`) until it ends.
 
+use super::lag::AfterBatch;
 use super::peer::Peer;
 use super::session::Session;
 use super::socket::Socket;
@@ -13,7 +14,7 @@ use hyper_util::rt::TokioIo;
 use rsstreaming_shared::chat::Outgoing;
 use rsstreaming_shared::metrics::metrics;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
@@ -105,8 +106,10 @@ async fn read_loop(mut stream: futures_util::stream::SplitStream<Ws>, session: &
                 "binary frames are not supported; send JSON text frames",
             )),
             Message::Close(_) => return,
-            // Pings are answered by the protocol layer; pongs just prove the peer is there.
-            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => {}
+            // The peer has read everything before the ping it answers.
+            Message::Pong(_) => socket.lag.ponged(),
+            // Pings are answered by the protocol layer.
+            Message::Ping(_) | Message::Frame(_) => {}
         }
     }
 }
@@ -133,6 +136,16 @@ async fn write_loop(
                         sink.feed(m).await?;
                         socket.written(bytes);
                     }
+                    match socket.lag.wrote(n, Instant::now()) {
+                        AfterBatch::Nothing => {}
+                        AfterBatch::Ping => sink.feed(Message::Ping(Default::default())).await?,
+                        AfterBatch::Behind(lag) => {
+                            socket.close_slow(&format!(
+                                "too slow: {} s behind the room",
+                                lag.as_secs()
+                            ));
+                        }
+                    }
                     sink.flush().await
                 };
                 match tokio::time::timeout(WRITE_TIMEOUT, write).await {
@@ -148,6 +161,7 @@ async fn write_loop(
                 }
             }
             _ = ping.tick() => {
+                socket.lag.pinged(Instant::now());
                 let sent = tokio::time::timeout(WRITE_TIMEOUT, sink.send(Message::Ping(Default::default()))).await;
                 if !matches!(sent, Ok(Ok(()))) {
                     socket.close(CloseCode::Abnormal, "ping failed");

@@ -24,6 +24,7 @@ mod flood;
 mod guess;
 mod history;
 mod inbound;
+mod lag;
 mod liveness;
 mod login;
 mod message;

@@ -57,6 +57,8 @@ pub struct Socket {
     pub presence: Mutex<Option<String>>,
     /// When this socket's last line or drawing went to the room (slow mode counts from it).
     pub last_line: Mutex<Option<std::time::Instant>>,
+    /// How far behind its reader is (pings and pongs).
+    pub lag: super::lag::Lag,
 }
 
 impl Socket {
@@ -74,6 +76,7 @@ impl Socket {
             held: Mutex::new(None),
             presence: Mutex::new(None),
             last_line: Mutex::new(None),
+            lag: super::lag::Lag::default(),
         });
         (s, rx)
     }
@@ -167,6 +170,7 @@ impl Socket {
     pub fn close_slow(&self, reason: &str) {
         if self.close(CloseCode::Policy, reason) {
             metrics().slow_readers_dropped.inc();
+            tracing::info!(socket = %self.id, reason, "slow reader dropped");
         }
     }
 

@@ -26,6 +26,9 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 
+/// The kernel send buffer asked for each connection (Linux doubles it for bookkeeping).
+const SEND_BUFFER: usize = 128 * 1024;
+
 /// How long shutdown waits for requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -108,6 +111,10 @@ pub async fn run(config_path: &Path, args: ServeArgs) -> anyhow::Result<()> {
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
+        // A bounded kernel send buffer per connection: tens of thousands of chat sockets must
+        // not each hold megabytes the peer has not read (a slow reader is caught by its lag,
+        // see the gateway's `lag`). Large HTTP bodies still stream, in more writes.
+        let _ = socket2::SockRef::from(&stream).set_send_buffer_size(SEND_BUFFER);
         let app = app.clone();
         let service = service_fn(move |req| app.clone().handle(req, peer));
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), service);
