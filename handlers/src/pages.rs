@@ -256,14 +256,34 @@ pub async fn stream_password(ctx: Ctx, req: Request<Bytes>, params: Params) -> H
     Ok(r)
 }
 
+/// How long `/{streamer}/info` may wait on the store and the shared state.
+const INFO_DEADLINE: std::time::Duration = std::time::Duration::from_millis(100);
+
 /// `GET /{streamer}/info`: `{"live", "count", "description"}`, which the page polls.
+///
+/// Pages poll it every few seconds: when the store or the shared state does not answer within
+/// [`INFO_DEADLINE`] it is 503 with `Retry-After: 1` at once, not after the pool's timeout.
 pub async fn info(ctx: Ctx, req: Request<Bytes>, params: Params) -> HandlerResult {
-    let unknown = || json_error(StatusCode::NOT_FOUND, "no such streamer");
-    let s = match open_stream(&ctx, &req, params.get("streamer"), unknown).await? {
-        Ok(s) => s,
-        Err(refused) => return Ok(refused),
+    let looked_up = tokio::time::timeout(INFO_DEADLINE, async {
+        let unknown = || json_error(StatusCode::NOT_FOUND, "no such streamer");
+        let s = match open_stream(&ctx, &req, params.get("streamer"), unknown).await? {
+            Ok(s) => s,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let st = liveness(&ctx, &s, None).await?;
+        Ok::<_, crate::respond::HandlerError>(Ok((s, st)))
+    })
+    .await;
+    let (s, st) = match looked_up {
+        Ok(Ok(Ok(found))) => found,
+        Ok(Ok(Err(refused))) => return Ok(refused),
+        Ok(Err(e)) => return Err(e),
+        Err(_) => {
+            let mut r = json_error(StatusCode::SERVICE_UNAVAILABLE, "try again in a moment");
+            respond::set_header(&mut r, header::RETRY_AFTER, "1");
+            return Ok(r);
+        }
     };
-    let st = liveness(&ctx, &s, None).await?;
     let mut r = json(
         StatusCode::OK,
         &serde_json::json!({ "live": st.live, "count": st.viewers, "description": s.description }),

@@ -15,6 +15,7 @@ mod chat_registered;
 mod chat_room_rules;
 mod chat_sanctions;
 mod cli;
+mod faults;
 mod import;
 mod import_errors;
 mod metrics;

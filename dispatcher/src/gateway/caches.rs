@@ -12,7 +12,15 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 const EMOTE_POLL: Duration = Duration::from_secs(2);
+/// A streamer record younger than this is used as it is.
 const STREAMER_TTL: Duration = Duration::from_secs(5);
+/// How long an older record's refresh may take before the old one is used (issue 15 point 3:
+/// presence and logins never wait on a store that hangs).
+const STREAMER_REFRESH: Duration = Duration::from_millis(300);
+/// The oldest record used while the store cannot be read: a room's viewer password or chat
+/// setting changed during an outage binds at most this late (a new password also arrives as an
+/// announcement and is applied at once, see `inbound::password_changed`).
+const STREAMER_MAX_STALE: Duration = Duration::from_secs(300);
 
 /// Custom emotes keyed by lowercased alias.
 type Emotes = HashMap<String, Emote>;
@@ -89,21 +97,37 @@ impl Caches {
         })
     }
 
-    /// The streamer record of a room (cached briefly); `Err` when the store is unreachable.
+    /// The streamer record of a room: cached for [`STREAMER_TTL`]; then read again, but when the
+    /// store does not answer within [`STREAMER_REFRESH`] the cached one is used while it is
+    /// younger than [`STREAMER_MAX_STALE`]. `Err` when the store is unreachable and nothing
+    /// usable is cached.
     pub async fn streamer(&self, store: &Store, room: &RoomName) -> Result<Option<Streamer>, ()> {
         let lock = || self.streamers.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((at, s)) = lock().get(room) {
+        let cached = lock().get(room).cloned();
+        if let Some((at, s)) = &cached {
             if at.elapsed() < STREAMER_TTL {
                 return Ok(s.clone());
             }
         }
-        let found = store
-            .streamer(room)
-            .await
-            .map_err(|e| tracing::error!("store: {e}"))?;
+        let read = match tokio::time::timeout(STREAMER_REFRESH, store.streamer(room)).await {
+            Ok(Ok(found)) => Ok(found),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {STREAMER_REFRESH:?}")),
+        };
+        let found = match (read, cached) {
+            (Ok(found), _) => found,
+            (Err(why), Some((at, stale))) if at.elapsed() < STREAMER_MAX_STALE => {
+                tracing::warn!(%room, "store: {why}; using the streamer record of {:?} ago", at.elapsed());
+                return Ok(stale);
+            }
+            (Err(why), _) => {
+                tracing::error!(%room, "store: {why}");
+                return Err(());
+            }
+        };
         let mut cache = lock();
         if cache.len() > 10_000 {
-            cache.retain(|_, (at, _)| at.elapsed() < STREAMER_TTL);
+            cache.retain(|_, (at, _)| at.elapsed() < STREAMER_MAX_STALE);
         }
         cache.insert(room.clone(), (Instant::now(), found.clone()));
         Ok(found)

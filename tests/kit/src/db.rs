@@ -54,6 +54,17 @@ impl TestDb {
         })
     }
 
+    /// Database `test` on a server of the test's own ([`crate::own_mariadb::OwnMariaDb`]),
+    /// which goes with that server.
+    pub fn on_server(server_url: &str) -> Self {
+        Self {
+            url: format!("{server_url}/test"),
+            backend: "mysql",
+            mysql_name: None,
+            _dir: None,
+        }
+    }
+
     /// Both backends (MariaDB only when reachable, or always under CI).
     pub async fn both() -> Vec<Self> {
         let mut v = vec![Self::sqlite()];

@@ -31,6 +31,7 @@ pub mod hls;
 pub mod hooks;
 pub mod lambda;
 pub mod machine;
+pub mod own_mariadb;
 pub mod raw;
 pub mod serve;
 pub mod site;
