@@ -34,9 +34,12 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Most frames written before one flush.
 const BATCH: usize = 512;
 
+/// Buffers sized for many mostly idle sockets (issue 15 point 2): the read buffer is taken up
+/// front for every socket, so it is small (a drawing is read in several chunks); the write
+/// buffer grows only as frames are written.
 fn config() -> WebSocketConfig {
     let mut c = WebSocketConfig::default();
-    c.read_buffer_size = 16 * 1024;
+    c.read_buffer_size = 4 * 1024;
     c.write_buffer_size = 64 * 1024;
     c.max_write_buffer_size = 8 * 1024 * 1024;
     c.max_message_size = Some(MAX_MESSAGE);
@@ -119,7 +122,8 @@ async fn write_loop(
     mut rx: mpsc::Receiver<Message>,
     socket: Arc<Socket>,
 ) {
-    let mut batch = Vec::with_capacity(BATCH);
+    // Grown by the first busy moment, not taken up front by every idle socket.
+    let mut batch = Vec::new();
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     loop {
