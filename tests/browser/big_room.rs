@@ -12,15 +12,9 @@ async fn the_user_list_pages_and_the_type_ahead_finds_names_beyond_the_first_pag
         return;
     };
     // 110 fans, then one whose name sorts after all of them: past the first page.
-    let mut chatters = Vec::new();
-    for i in 0..110 {
-        chatters.push(
-            Chat::login(site.base(), "amy", &format!("fan{i:03}"))
-                .await
-                .0,
-        );
-    }
-    chatters.push(Chat::login(site.base(), "amy", "zz_faraway").await.0);
+    let names = (0..110).map(|i| format!("fan{i:03}"));
+    let names = names.chain(["zz_faraway".to_string()]);
+    let _fans = Chat::crowd(site.base(), "amy", names).await;
     let b = driver.browser(Size::Phone).await;
     b.goto(&site.url("/amy/")).await;
     b.join("alice", 1).await;

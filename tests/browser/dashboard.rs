@@ -179,7 +179,8 @@ const FIELD_FORMS: &[(&str, &str, &str, &str)] = &[
 ];
 
 /// The buttons that undo some of those (lift the timeout, unpin, remove the filter and the
-/// webhook): the page, the button, and what is gone once the answer is shown.
+/// webhook) and the Recordings page's delete: the page, the button, and what is gone once the
+/// answer is shown.
 const UNDO_BUTTONS: &[(&str, &str, &str)] = &[
     (
         "moderation",
@@ -201,7 +202,32 @@ const UNDO_BUTTONS: &[(&str, &str, &str)] = &[
         "#webhooks-table button[type=submit]",
         "#webhooks-table",
     ),
+    (
+        "videos",
+        "#videos-table button[type=submit]",
+        "#videos-table",
+    ),
 ];
+
+/// A recording of Amy's, registered as nginx-rtmp hands one over and remuxed by the site (for
+/// the Recordings page's delete button); false without ffmpeg (outside CI).
+async fn a_recording(site: &rsstreaming_testkit::Site) -> bool {
+    let incoming = site.dir.path().join("recordings/incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let flv = incoming.join("amykey-1.flv");
+    if !rsstreaming_testkit::write_flv(&flv, 1) {
+        return false;
+    }
+    let done = site.hooks().record_done("amykey", "192.0.2.10", &flv).await;
+    assert_eq!(done.status(), 200);
+    let api = site.api("amy", "amykey");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !api.videos().await.iter().any(|v| v["status"] == "ready") {
+        assert!(std::time::Instant::now() < deadline, "no recording ready");
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    true
+}
 
 /// Runs `fill` on the page, clicks `submit`, and waits until the answer — a new document, not
 /// the form's — has `then` true and no refusal.
@@ -216,9 +242,13 @@ async fn send_form(b: &Browser, fill: &str, submit: &str, then: &str) {
 
 #[tokio::test]
 async fn every_settings_and_moderation_form_works_on_a_phone() {
-    let Some((driver, site)) = Driver::with_site(amy()).await else {
+    let recordings = "recordings:\n  dir: \"@SITE_DIR@/recordings\"\n";
+    let Some((driver, site)) = Driver::with_site(amy().yaml(recordings)).await else {
         return;
     };
+    if !a_recording(&site).await {
+        return;
+    }
     let b = driver.open(Size::Phone, &site.url("/amy/dashboard")).await;
     b.wait_until("document.getElementById('key')", "the sign-in form")
         .await;
@@ -262,5 +292,9 @@ async fn every_settings_and_moderation_form_works_on_a_phone() {
         .await
         .unwrap();
     assert_eq!(rules["filters"], json!([]), "added, then removed");
+    assert!(
+        site.api("amy", "amykey").videos().await.is_empty(),
+        "the recording deleted"
+    );
     b.close().await;
 }

@@ -140,10 +140,15 @@ export class Composer {
     });
   }
 
-  /** `users found`: what the server knows of the prefix asked, shown if still typed. */
+  /**
+   * `users found`: what the server knows of the prefix asked. Names this page did not know are
+   * added and the suggestions redrawn (only then: a redraw resets the highlighted one).
+   */
   usersFound(users) {
-    for (const u of users || []) if (u && typeof u.username === 'string') this.ctx.roster.join(u);
-    this.typeahead.update();
+    const { roster } = this.ctx;
+    const fresh = (users || []).filter((u) => u && typeof u.username === 'string' && !roster.has(u.username));
+    for (const u of fresh) roster.join(u);
+    if (fresh.length) this.typeahead.update();
   }
 
   insertAtCaret(text) {

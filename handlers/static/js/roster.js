@@ -16,6 +16,11 @@ export class Roster {
     for (const u of users) if (u && typeof u.username === 'string') this.users.set(lower(u.username), u);
   }
 
+  /** Whether `name` is known (letter case aside). */
+  has(name) {
+    return this.users.has(lower(name));
+  }
+
   get size() {
     return this.users.size;
   }

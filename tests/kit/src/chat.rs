@@ -84,18 +84,22 @@ impl Chat {
         (c, data)
     }
 
-    /// `names.len()` chatters logged in to `streamer`'s room one after another, each named by
-    /// `names` (a crowd for big-room and fan-out tests).
+    /// Chatters logged in to `streamer`'s room one after another, one per name, each reading
+    /// everything it gets from its login on (as a page does: a socket that stops reading falls
+    /// behind and is dropped), until the [`Crowd`] is dropped.
     pub async fn crowd(
         base: &str,
         streamer: &str,
         names: impl IntoIterator<Item = String>,
-    ) -> Vec<Self> {
-        let mut crowd = Vec::new();
+    ) -> Crowd {
+        let mut readers = Vec::new();
         for name in names {
-            crowd.push(Self::login(base, streamer, &name).await.0);
+            let mut c = Self::login(base, streamer, &name).await.0;
+            readers.push(tokio::spawn(async move {
+                while c.next_within(Duration::from_secs(3600)).await.is_some() {}
+            }));
         }
-        crowd
+        Crowd(readers)
     }
 
     /// Logs this connection in; the `login success` data.
@@ -281,4 +285,16 @@ pub fn png_url(w: u32, h: u32) -> String {
         "data:image/png;base64,{}",
         base64::engine::general_purpose::STANDARD.encode(out)
     )
+}
+
+/// Chatters in a room that read what they get and say nothing ([`Chat::crowd`]); they leave
+/// when this is dropped.
+pub struct Crowd(Vec<tokio::task::JoinHandle<()>>);
+
+impl Drop for Crowd {
+    fn drop(&mut self) {
+        for reader in &self.0 {
+            reader.abort();
+        }
+    }
 }
