@@ -91,6 +91,27 @@ async fn names_are_claimed_once_across_instances() {
 }
 
 #[tokio::test]
+async fn the_roster_head_is_the_rosters_first_members_and_its_size() {
+    for (name, (a, b)) in backends().await {
+        for i in 0..30 {
+            let who = member(&a, i, &format!("user{:02}", 29 - i));
+            assert!(a.claim("head", &who).await.unwrap(), "{name}");
+        }
+        let all = b.roster("head").await.unwrap();
+        let (head, count) = b.roster_head("head", 10).await.unwrap();
+        assert_eq!(count, 30, "{name}");
+        assert_eq!(head, all[..10], "{name}: the first ten in roster order");
+        let (whole, _) = b.roster_head("head", 100).await.unwrap();
+        assert_eq!(whole, all, "{name}");
+        assert_eq!(
+            b.roster_head("empty", 10).await.unwrap(),
+            (vec![], 0),
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn concurrent_claims_of_one_name_have_one_winner() {
     for (name, (a, b)) in backends().await {
         let mut tasks = Vec::new();

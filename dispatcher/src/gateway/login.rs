@@ -232,8 +232,8 @@ pub async fn login(gw: &Arc<Gateway>, socket: &Arc<Socket>, peer: &Peer, asked: 
         member: member.clone(),
     }));
     gw.rooms.join(&room, socket);
-    let (users, count) = match gw.state.roster(&room).await {
-        Ok(r) => (roster_page::page(&r, 0), r.len()),
+    let (users, count) = match gw.state.roster_head(&room, roster_page::PAGE).await {
+        Ok((head, count)) => (head.iter().map(Member::user).collect(), count),
         Err(_) => (vec![member.user()], 1),
     };
     socket.send(&Outgoing::LoginSuccess {

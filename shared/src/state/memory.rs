@@ -299,6 +299,23 @@ impl ChatState for MemoryState {
         Ok(all)
     }
 
+    /// Selects the first `n` by key among references and copies only those: a login into a room
+    /// of thousands copies a hundred entries, not thousands.
+    async fn roster_head(&self, room: &str, n: usize) -> StateResult<(Vec<Member>, usize)> {
+        let hub = self.hub.lock();
+        let Some(roster) = hub.rosters.get(room) else {
+            return Ok((Vec::new(), 0));
+        };
+        let mut refs: Vec<&Member> = roster.entries.values().collect();
+        let count = refs.len();
+        if n < count {
+            refs.select_nth_unstable_by(n, |a, b| a.key.cmp(&b.key));
+            refs.truncate(n);
+        }
+        refs.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok((refs.into_iter().cloned().collect(), count))
+    }
+
     async fn member(&self, room: &str, socket: &str) -> StateResult<Option<Member>> {
         Ok(self
             .hub

@@ -204,6 +204,14 @@ pub trait ChatState: SharedState {
     /// Every chatter of a room, on every instance.
     async fn roster(&self, room: &str) -> StateResult<Vec<Member>>;
 
+    /// The first `n` chatters of the room in [`SharedState::roster`]'s order (by name key), and
+    /// how many there are: what a login needs (SPEC §5a) without copying a big room's roster.
+    async fn roster_head(&self, room: &str, n: usize) -> StateResult<(Vec<Member>, usize)> {
+        let all = self.roster(room).await?;
+        let count = all.len();
+        Ok((all.into_iter().take(n).collect(), count))
+    }
+
     /// The entry of one socket.
     async fn member(&self, room: &str, socket: &str) -> StateResult<Option<Member>>;
 
