@@ -199,7 +199,7 @@ pub async fn stream_page(ctx: Ctx, req: Request<Bytes>, params: Params) -> Handl
                 protected => s.streampass.is_some(),
                 chat => s.chat.as_str(),
                 profile => ctx.store.profile(&s.username).await?,
-                recordings => !ctx.store.recordings(&room, false).await?.is_empty(),
+                recordings => ctx.store.has_recordings(&room).await?,
             },
             qualities => qualities,
             page_config => Value::from_safe_string(script_json(&page_config)),

@@ -86,6 +86,27 @@ pub fn redirect(status: StatusCode, location: &str) -> Response<Bytes> {
     r
 }
 
+/// The empty answer that has nginx send file `name` from its internal location `prefix`
+/// (`X-Accel-Redirect`, which nginx consumes and never forwards) — only when `prefix` is set
+/// and a proxy in front is trusted (`--nginx-proxy` > 0): a site reached without nginx would
+/// hand the header, and so the file's name, to the visitor. `None`: send the bytes instead.
+pub fn accel_redirect(
+    prefix: Option<&str>,
+    trusted_proxy: bool,
+    name: &str,
+    content_type: &'static str,
+) -> Option<Response<Bytes>> {
+    let prefix = prefix.filter(|p| !p.is_empty() && trusted_proxy)?;
+    let slash = if prefix.ends_with('/') { "" } else { "/" };
+    let mut r = with_body(StatusCode::OK, content_type, Bytes::new());
+    set_header(
+        &mut r,
+        header::HeaderName::from_static("x-accel-redirect"),
+        &format!("{prefix}{slash}{name}"),
+    );
+    Some(r)
+}
+
 /// 404 in plain text.
 pub fn not_found() -> Response<Bytes> {
     text(StatusCode::NOT_FOUND, "not found\n")

@@ -54,20 +54,8 @@ async fn send_segment(ctx: &Ctx, name: &str) -> HandlerResult {
     let Some(path) = ctx.hls.resolve(name)? else {
         return Ok(not_found());
     };
-    if let Some(prefix) = ctx
-        .config
-        .hls
-        .accel_redirect
-        .as_deref()
-        .filter(|p| !p.is_empty() && ctx.trusted_proxy)
-    {
-        let slash = if prefix.ends_with('/') { "" } else { "/" };
-        let mut r = with_body(StatusCode::OK, MPEG_TS, Bytes::new());
-        respond::set_header(
-            &mut r,
-            header::HeaderName::from_static("x-accel-redirect"),
-            &format!("{prefix}{slash}{name}"),
-        );
+    let accel = ctx.config.hls.accel_redirect.as_deref();
+    if let Some(mut r) = respond::accel_redirect(accel, ctx.trusted_proxy, name, MPEG_TS) {
         respond::set_header(&mut r, header::CACHE_CONTROL, "no-cache");
         return Ok(r);
     }

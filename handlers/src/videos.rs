@@ -198,19 +198,10 @@ async fn mp4(ctx: &Ctx, req: &Request<Bytes>, s: &Streamer, r: &Recording) -> Ha
     };
     let path = files.mp4(&r.stem);
     let name = format!("{}.mp4", r.stem);
-    if let Some(prefix) = config
-        .accel_redirect
-        .as_deref()
-        .filter(|p| !p.is_empty() && ctx.trusted_proxy)
+    // Behind nginx, nginx answers the ranges itself from the internal location.
+    let accel = config.accel_redirect.as_deref();
+    if let Some(mut answer) = respond::accel_redirect(accel, ctx.trusted_proxy, &name, "video/mp4")
     {
-        // nginx answers Range itself from the internal location.
-        let slash = if prefix.ends_with('/') { "" } else { "/" };
-        let mut answer = with_body(StatusCode::OK, "video/mp4", Bytes::new());
-        respond::set_header(
-            &mut answer,
-            header::HeaderName::from_static("x-accel-redirect"),
-            &format!("{prefix}{slash}{name}"),
-        );
         private_if_protected(&mut answer, s, "public, max-age=3600");
         return Ok(answer);
     }

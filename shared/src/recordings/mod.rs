@@ -114,6 +114,9 @@ pub async fn delete(
     id: i64,
     by: &str,
 ) -> StoreResult<bool> {
+    let Some(r) = store.recording(room, id).await? else {
+        return Ok(false);
+    };
     if !store.mark_recording_deleted(room, id).await? {
         return Ok(false);
     }
@@ -121,8 +124,13 @@ pub async fn delete(
     store
         .record_event(NewEvent::now(room, event_kind::RECORDING_DELETE, meta))
         .await?;
-    if config.is_some() {
-        sweep(store, config).await?;
+    if let Some(config) = config.filter(|c| c.dir.is_dir()) {
+        match RecordingFiles::new(&config.dir).remove(&r.stem) {
+            Ok(()) => {
+                store.delete_recording(r.id).await?;
+            }
+            Err(e) => tracing::warn!("removing recording {id} of {room}: {e} (the sweep retries)"),
+        }
     }
     Ok(true)
 }

@@ -190,6 +190,13 @@ impl Store {
         self.fetch_recordings(query).await
     }
 
+    /// Whether `room` has a playable recording (the stream page's link to them).
+    pub async fn has_recordings(&self, room: &str) -> StoreResult<bool> {
+        let sql = "SELECT * FROM recordings WHERE room = ? AND status = 'ready' LIMIT 1";
+        let query = sqlx::query(sql).bind(room.to_ascii_lowercase());
+        Ok(!self.fetch_recordings(query).await?.is_empty())
+    }
+
     /// Recording `id`, when it is `room`'s.
     pub async fn recording(&self, room: &str, id: i64) -> StoreResult<Option<Recording>> {
         let row = sqlx::query("SELECT * FROM recordings WHERE id = ? AND room = ?")
